@@ -1,0 +1,5 @@
+import sys
+
+from minilm.cli import main
+
+sys.exit(main())

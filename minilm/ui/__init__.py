@@ -1,0 +1,1 @@
+"""The Gradio layer: one module per tab. The only package besides app.py that imports gradio."""

@@ -1,0 +1,5 @@
+"""What all visitors share, read-only: the Gemma tokenizer, loaded once in the background."""
+
+from minilm.gemma import GemmaLoader
+
+GEMMA = GemmaLoader()

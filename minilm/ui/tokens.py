@@ -1,0 +1,224 @@
+"""The Tokens tab: one text, a local tokenizer and Gemma 3 side by side, and where they cut.
+
+Handlers turn core `ValueError`s into messages on the page (and `gr.Error` for API callers), so a
+bad request leaves the next one working. Gemma loads in the background; until it is ready its
+column shows progress and a timer fills it in. Not here: tokenization logic (see `minilm`).
+"""
+
+import tempfile
+from pathlib import Path
+
+import gradio as gr
+
+from minilm import render
+from minilm.assets import CORPUS, LOCAL_TOKENIZERS, corpus_text, local_tokenizer
+from minilm.compare import compare_boundaries
+from minilm.sandbox import load_untrusted_tokenizer
+from minilm.snippets import tokens_code
+from minilm.text import MAX_CHARS, clean_text, read_text_file
+from minilm.token_ids import write_token_ids
+from minilm.train import MAX_VOCAB_SIZE, MIN_VOCAB_SIZE, train_bpe
+from minilm.ui import prose
+from minilm.ui.shared import GEMMA
+
+LOCAL_CHOICES = [
+    ("BPE · assets/tokenizer.json", "bpe"),
+    ("Word level · assets/tokenizer_word.json", "word"),
+    ("My uploaded tokenizer.json", "upload"),
+    ("My trained BPE", "trained"),
+]
+MAX_TRAIN_BYTES = 5 * 1024 * 1024
+
+
+def pick_local(choice: str, own: dict):
+    """The local tokenizer for a radio choice; `own` holds this visitor's uploaded and trained ones."""
+    if choice in LOCAL_TOKENIZERS:
+        return local_tokenizer(choice)
+    if choice in ("upload", "trained"):
+        if own.get(choice) is None:
+            verb = "upload a tokenizer.json" if choice == "upload" else "train a BPE"
+            raise ValueError(f"There is no {choice}ed tokenizer yet: {verb} under 'Your own tokenizer' first.")
+        return own[choice]
+    raise ValueError(f"unknown local tokenizer {choice!r}")
+
+
+def _local_code(choice: str, tokenizer) -> str:
+    if choice in LOCAL_TOKENIZERS:
+        return f'Tokenizer("assets/{LOCAL_TOKENIZERS[choice][0]}")'
+    return f'Tokenizer("{tokenizer.name}")  # your file'
+
+
+def gemma_column(text: str, add_bos: bool, split_special: bool):
+    """Gemma's chips, or its loading progress; and whether the page should keep polling."""
+    GEMMA.start()
+    if GEMMA.gemma is None:
+        if GEMMA.error:
+            return None, render.message_html(GEMMA.error, tone="error"), False
+        message = f"Gemma 3 is loading: {GEMMA.stage} ({GEMMA.elapsed:.0f} s so far)…"
+        return None, render.message_html(message, tone="progress"), True
+    gemma = GEMMA.gemma
+    tok = gemma.tokenizer.analyze(text, add_special_tokens=add_bos, split_special=split_special)
+    notice = render.message_html(gemma.notice) if gemma.notice else ""
+    title = f"{gemma.name} · {len(gemma.tokenizer):,} tokens in its vocabulary"
+    return tok, render.tokenization_html(tok, title=title) + notice, False
+
+
+def tokenize_view(text, choice, add_bos, split_special, own):
+    """Everything the tab shows for one text: (local, gemma, boundaries, code, status, timer)."""
+    try:
+        text, notes = clean_text(text)
+        tokenizer = pick_local(choice, own)
+        local = tokenizer.analyze(text, add_special_tokens=add_bos, split_special=split_special)
+    except ValueError as err:
+        message = render.message_html(str(err), tone="error")
+        return message, "", "", "", f"⚠️ {err}", gr.Timer(active=False)
+    gemma_tok, gemma_html, loading = gemma_column(text, add_bos, split_special)
+    title = f"{tokenizer.name} · {len(tokenizer):,} tokens in its vocabulary"
+    local_html = render.tokenization_html(local, title=title)
+    boundaries = ""
+    if gemma_tok is not None:
+        diff = compare_boundaries(local, gemma_tok)
+        boundaries = render.boundaries_html(diff, a_name="local", b_name="Gemma")
+    if "special" in local.kinds[1:] and not split_special:
+        notes.append("the text spells a special token; it became that token's id (tick 'read typed special tokens as text')")
+    code = tokens_code(text, local=_local_code(choice, tokenizer), add_special_tokens=add_bos, split_special=split_special)
+    status = "Note: " + "; ".join(notes) if notes else ""
+    return local_html, gemma_html, boundaries, code, status, gr.Timer(active=loading)
+
+
+def upload_tokenizer(path, own):
+    """Load an uploaded tokenizer.json in the sandbox and select it."""
+    if not path:
+        return own, gr.update(), ""
+    try:
+        handle = load_untrusted_tokenizer(Path(path).read_bytes(), name=Path(path).name)
+    except ValueError as err:
+        return own, gr.update(), f"⚠️ {err}"
+    own = {**own, "upload": handle}
+    return own, gr.update(value="upload"), f"Loaded {handle.name}: {len(handle):,} tokens."
+
+
+def train_tokenizer(source, path, vocab_size, own):
+    """Train a BPE on the corpus or an uploaded text and select it."""
+    try:
+        if source == "corpus":
+            text = corpus_text()
+        elif not path:
+            raise ValueError("Upload a .txt file to train on, or choose the corpus.")
+        else:
+            text = read_text_file(path, max_bytes=MAX_TRAIN_BYTES)
+        if not MIN_VOCAB_SIZE <= vocab_size <= MAX_VOCAB_SIZE or vocab_size != int(vocab_size):
+            raise ValueError(f"vocab_size must be a whole number from {MIN_VOCAB_SIZE} to {MAX_VOCAB_SIZE}")
+        backend = train_bpe(text.splitlines(keepends=True), vocab_size=int(vocab_size))
+    except ValueError as err:
+        return own, gr.update(), f"⚠️ {err}"
+    from minilm import Tokenizer
+
+    tok = Tokenizer(backend=backend, name=f"my BPE ({backend.get_vocab_size():,} tokens)")
+    return {**own, "trained": tok}, gr.update(value="trained"), f"Trained {tok.name} on {len(text):,} characters."
+
+
+def token_ids_file(path, which, add_bos, own):
+    """Seed step 4: encode a whole file and offer token_ids.txt for download."""
+    try:
+        text = read_text_file(path) if path else corpus_text()
+        if which == "gemma":
+            if GEMMA.start().gemma is None:
+                raise ValueError("Gemma 3 is still loading; try again in a few seconds.")
+            tokenizer = GEMMA.gemma.tokenizer
+        else:
+            tokenizer = pick_local(which, own)
+        ids = tokenizer.encode_long(text, add_special_tokens=add_bos)
+    except ValueError as err:
+        return None, f"⚠️ {err}"
+    out = Path(tempfile.mkdtemp(prefix="minilm-")) / "token_ids.txt"
+    write_token_ids(ids, out)
+    name = Path(path).name if path else CORPUS.name
+    return str(out), f"{len(ids):,} token ids from {name} ({len(text):,} characters) with {tokenizer.name}."
+
+
+def tokenize_api(text: str, tokenizer: str = "bpe", add_special_tokens: bool = True) -> dict:
+    """Tokenize text with a local tokenizer ("bpe" or "word") and with Gemma 3.
+
+    Returns {"local": {...}, "gemma": {...}}, each with ids, tokens, offsets and kinds; "gemma" is
+    null while Gemma is still loading. Text is limited to 20,000 characters.
+    """
+    try:
+        text, _ = clean_text(text)
+        if tokenizer not in LOCAL_TOKENIZERS:
+            raise ValueError(f"tokenizer must be one of {sorted(LOCAL_TOKENIZERS)}, got {tokenizer!r}")
+        local = local_tokenizer(tokenizer).analyze(text, add_special_tokens=bool(add_special_tokens))
+    except ValueError as err:
+        raise gr.Error(str(err)) from None
+    gemma_tok, _, _ = gemma_column(text, bool(add_special_tokens), False)
+    return {"local": _as_dict(local), "gemma": _as_dict(gemma_tok) if gemma_tok else None}
+
+
+def _as_dict(tok) -> dict:
+    return {
+        "ids": list(tok.ids),
+        "tokens": list(tok.tokens),
+        "offsets": [list(o) for o in tok.offsets],
+        "kinds": list(tok.kinds),
+        "round_trip": tok.round_trip,
+    }
+
+
+def build_tokens_tab():
+    """Lay out the tab; returns a function that wires the first render to the page's load event."""
+    own = gr.State({})
+    gr.Markdown(prose.TOKENS_WHAT)
+    with gr.Row():
+        with gr.Column(scale=3):
+            text = gr.Textbox(
+                value=prose.EXAMPLES[0], label=f"Text (up to {MAX_CHARS:,} characters)",
+                lines=4, max_length=MAX_CHARS, elem_id="tokens-text",
+            )
+            gr.Examples([[e] for e in prose.EXAMPLES], inputs=[text], label="Try")
+        with gr.Column(scale=2):
+            choice = gr.Radio(LOCAL_CHOICES, value="bpe", label="Local tokenizer", elem_id="tokens-local-choice")
+            add_bos = gr.Checkbox(True, label="Add special tokens (<bos> at the start)", elem_id="tokens-add-bos")
+            split_special = gr.Checkbox(False, label="Read typed special tokens (<bos>) as text")
+            with gr.Accordion("Your own tokenizer", open=False):
+                upload = gr.File(label="Upload a tokenizer.json", file_types=[".json"], type="filepath")
+                gr.Markdown(prose.TRAIN_HELP)
+                train_source = gr.Radio([("the corpus", "corpus"), ("my .txt file", "file")], value="corpus", label="Train on")
+                train_file = gr.File(label="Text to train on (.txt, UTF-8, up to 5 MB)", file_types=[".txt"], type="filepath")
+                vocab_size = gr.Slider(MIN_VOCAB_SIZE, 8000, value=1024, step=1, label="Vocabulary size")
+                train_button = gr.Button("Train a BPE")
+                own_status = gr.Markdown()
+    status = gr.Markdown(elem_id="tokens-status")
+    with gr.Row(equal_height=False):
+        local_html = gr.HTML(label="Local tokenizer", elem_id="tokens-local")
+        gemma_html = gr.HTML(label="Gemma 3", elem_id="tokens-gemma")
+    gr.Markdown(prose.BOUNDARIES_HELP)
+    boundaries = gr.HTML(elem_id="tokens-boundaries")
+    with gr.Accordion("Show the code", open=False):
+        code = gr.Code(language="python", interactive=False, elem_id="tokens-code")
+    with gr.Accordion("Tokenize a whole text file (token_ids.txt)", open=False):
+        gr.Markdown(prose.FILE_HELP)
+        with gr.Row():
+            ids_source = gr.File(label="Your .txt (empty: assets/text.txt)", file_types=[".txt"], type="filepath")
+            with gr.Column():
+                ids_with = gr.Radio(LOCAL_CHOICES[:2] + [("Gemma 3", "gemma")], value="bpe", label="Tokenizer")
+                ids_button = gr.Button("Make token_ids.txt")
+        ids_file = gr.File(label="token_ids.txt", interactive=False)
+        ids_status = gr.Markdown()
+    gr.Markdown(prose.TOKENS_MISTAKES)
+    timer = gr.Timer(1.0, active=False)
+
+    inputs = [text, choice, add_bos, split_special, own]
+    outputs = [local_html, gemma_html, boundaries, code, status, timer]
+    for i, trigger in enumerate((text.change, choice.change, add_bos.change, split_special.change, timer.tick)):
+        trigger(tokenize_view, inputs, outputs, api_name="tokenize_view" if i == 0 else f"tokenize_view_{i}",
+                api_visibility="undocumented" if i == 0 else "private", show_progress="hidden")
+    upload.upload(
+        upload_tokenizer, [upload, own], [own, choice, own_status], api_name="upload_tokenizer", api_visibility="private"
+    ).then(tokenize_view, inputs, outputs, api_name="tokenize_view_uploaded", api_visibility="private")
+    train_button.click(
+        train_tokenizer, [train_source, train_file, vocab_size, own], [own, choice, own_status],
+        api_name="train_tokenizer", api_visibility="private",
+    ).then(tokenize_view, inputs, outputs, api_name="tokenize_view_trained", api_visibility="private")
+    ids_button.click(token_ids_file, [ids_source, ids_with, add_bos, own], [ids_file, ids_status], api_name="token_ids")
+    gr.api(tokenize_api, api_name="tokenize")
+    return lambda demo: demo.load(tokenize_view, inputs, outputs, api_name="tokenize_view_load", api_visibility="private")
