@@ -164,6 +164,11 @@ def _load_hub(repo: str, token: str | None, progress: Progress) -> Gemma:
         ) from None
     except errors.RepositoryNotFoundError:
         raise _HubUnavailable(f"{repo} does not exist or this token cannot see it; using the bundled tokenizer.") from None
+    except errors.HfHubHTTPError as err:
+        status = getattr(err.response, "status_code", "an error")
+        raise _HubUnavailable(
+            f"the Hub answered {status} for {repo} (is HF_TOKEN valid?); using the bundled Gemma 3 tokenizer."
+        ) from None
     except (errors.LocalEntryNotFoundError, OSError) as err:
         raise _HubUnavailable(
             f"could not reach the Hugging Face Hub for {repo} ({type(err).__name__}); "

@@ -1,7 +1,7 @@
 """HTML for token chips and boundary maps: self-contained, styled, and escaped everywhere.
 
 Every piece of user or tokenizer text goes through `html.escape`; colours and classes come only
-from this module. That keeps `<img onerror=...>` inert and `<bos>` or `<0x0A>` visible. The output
+from this module. `$` and braces too, for template engines. That keeps `<img onerror=...>` and `${...}` inert and `<bos>` or `<0x0A>` visible. The output
 works in `gr.HTML` (whose default template inserts raw HTML) and in a notebook's `display(HTML(...))`.
 Not here: the layout around it.
 """
@@ -38,6 +38,11 @@ CSS = """<style>
 </style>"""
 
 
+def escape(text: str) -> str:
+    """`html.escape` plus `$ { }`, so no template engine (JS `${}`, Handlebars `{{}}`) can see code."""
+    return html.escape(text, quote=True).replace("$", "&#36;").replace("{", "&#123;").replace("}", "&#125;")
+
+
 def visible(piece: str) -> str:
     """Make whitespace and invisible characters visible: "a b\\n" -> "a␣b↵", ZWJ -> "⟨U+200D⟩"."""
     out = []
@@ -61,8 +66,8 @@ def chips_html(tok: Tokenization, *, max_chips: int = MAX_CHIPS) -> str:
         hover = f"id {id_} · {kind} · {len(raw)} byte{'s' * (len(raw) != 1)}: {raw.hex(' ') or '(none)'}"
         colour = "" if kind in ("special", "unknown") else f' style="background:{PALETTE[i % len(PALETTE)]}"'
         chips.append(
-            f'<span class="mlm-chip mlm-{kind}"{colour} title="{html.escape(hover)}">'
-            f'<span class="mlm-t">{html.escape(visible(token) or "∅")}</span>'
+            f'<span class="mlm-chip mlm-{kind}"{colour} title="{escape(hover)}">'
+            f'<span class="mlm-t">{escape(visible(token) or "∅")}</span>'
             f'<span class="mlm-id">{id_}</span></span>'
         )
     cut = len(tok.ids) - max_chips
@@ -73,7 +78,7 @@ def chips_html(tok: Tokenization, *, max_chips: int = MAX_CHIPS) -> str:
 def stats_html(tok: Tokenization) -> str:
     """Counts and the round trip in one line."""
     trip = "✓ decode(encode(text)) == text" if tok.round_trip else (
-        f"✗ decode gives back {html.escape(repr(tok.decoded[:200]))}"
+        f"✗ decode gives back {escape(repr(tok.decoded[:200]))}"
     )
     flags = [f"{tok.kinds.count(kind)} {label}" for kind, label in
              (("unknown", "unknown"), ("byte", "byte-fallback"), ("special", "special")) if kind in tok.kinds]
@@ -85,7 +90,7 @@ def stats_html(tok: Tokenization) -> str:
 
 
 def tokenization_html(tok: Tokenization, *, title: str = "") -> str:
-    head = f'<div class="mlm-head">{html.escape(title)}</div>' if title else ""
+    head = f'<div class="mlm-head">{escape(title)}</div>' if title else ""
     return CSS + head + stats_html(tok) + chips_html(tok)
 
 
@@ -97,14 +102,14 @@ def boundaries_html(diff: BoundaryDiff, *, a_name: str, b_name: str, max_chars: 
             break
         piece = piece[: max_chars - shown]
         shown += len(piece)
-        parts.append(html.escape(visible(piece)))
+        parts.append(escape(visible(piece)))
         if cut:
             parts.append(f'<span class="mlm-cut mlm-cut-{cut}"></span>')
     note = f" (first {max_chars:,} characters)" if len(diff.text) > max_chars else ""
     legend = (
         f'<div class="mlm-stats"><span class="mlm-cut mlm-cut-both"></span> both cut here ({len(diff.shared)}) '
-        f'<span class="mlm-cut mlm-cut-a"></span> only {html.escape(a_name)} ({len(diff.only_a)}) '
-        f'<span class="mlm-cut mlm-cut-b"></span> only {html.escape(b_name)} ({len(diff.only_b)}) · '
+        f'<span class="mlm-cut mlm-cut-a"></span> only {escape(a_name)} ({len(diff.only_a)}) '
+        f'<span class="mlm-cut mlm-cut-b"></span> only {escape(b_name)} ({len(diff.only_b)}) · '
         f"{diff.agreement:.0%} of cuts shared{note}</div>"
     )
     return CSS + legend + f'<div class="mlm-map">{"".join(parts)}</div>'
@@ -113,4 +118,4 @@ def boundaries_html(diff: BoundaryDiff, *, a_name: str, b_name: str, max_chars: 
 def message_html(message: str, *, tone: str = "note") -> str:
     """A plain message where chips would be (escaped like everything else)."""
     colour = {"note": "#6b7280", "error": "#b91c1c", "progress": "#1d4ed8"}[tone]
-    return f'<div style="color:{colour};padding:6px 0">{html.escape(message)}</div>'
+    return f'<div style="color:{colour};padding:6px 0">{escape(message)}</div>'

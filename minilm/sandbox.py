@@ -43,7 +43,8 @@ class _Worker:
         self._lock = threading.Lock()
         self._process: subprocess.Popen | None = None
 
-    def call(self, handle: "UntrustedTokenizer", method: str, *args, timeout: float = CALL_TIMEOUT_S, **kwargs):
+    def call(self, handle: "UntrustedTokenizer", method: str, *args, timeout: float | None = None, **kwargs):
+        timeout = CALL_TIMEOUT_S if timeout is None else timeout
         with self._lock:
             reply = self._ask((handle.sha256, method, args, kwargs), timeout, handle, method)
             if reply == ("missing",):  # a restarted worker has forgotten it: send the JSON again

@@ -129,15 +129,15 @@ class Tokenizer:
             decoded=self.backend.decode(enc.ids, skip_special_tokens=True),
         )
 
-    def encode_long(self, text: str, *, add_special_tokens: bool = True) -> list[int]:
+    def encode_long(self, text: str, *, add_special_tokens: bool = True, chunk_chars: int = _CHUNK_CHARS) -> list[int]:
         """`encode(text)` for long texts, on every core: cut after newlines, where no token can span.
 
         Equal to `encode(text)` when `can_cut_after_newline` holds (checked on the vocabulary).
         """
-        if not self.can_cut_after_newline or len(text) <= _CHUNK_CHARS:
+        if not self.can_cut_after_newline or len(text) <= chunk_chars:
             return self.encode(text, add_special_tokens=add_special_tokens)
         ids = []
-        for enc in self.backend.encode_batch(_chunks(text), add_special_tokens=False):
+        for enc in self.backend.encode_batch(_chunks(text, chunk_chars), add_special_tokens=False):
             ids.extend(enc.ids)
         return self._specials_around(ids) if add_special_tokens else ids
 
@@ -188,7 +188,7 @@ class Tokenizer:
         return [*template.ids, *ids]
 
 
-def _chunks(text: str, size: int = _CHUNK_CHARS) -> list[str]:
+def _chunks(text: str, size: int) -> list[str]:
     """Split `text` into pieces of about `size` characters, each cut right after a newline run."""
     pieces, start = [], 0
     cut = re.compile(r"\n(?=[^\s\u2581])")

@@ -1,0 +1,92 @@
+"""The Tokens tab's handlers, called as gradio calls them: messages instead of crashes."""
+
+import threading
+
+import pytest
+
+import minilm.ui.tokens as tab
+from minilm.assets import ASSETS, local_tokenizer
+from minilm.gemma import GemmaLoader
+from minilm.token_ids import read_token_ids
+
+
+@pytest.fixture
+def loading_gemma(monkeypatch):
+    """A Gemma that never finishes loading within the test."""
+    release = threading.Event()
+
+    def slow(progress):
+        progress("converting the GGUF tokenizer")
+        release.wait(30)
+        raise OSError("test over")
+
+    loader = GemmaLoader(slow)
+    monkeypatch.setattr(tab, "GEMMA", loader)
+    yield loader
+    release.set()
+
+
+def test_local_column_works_while_gemma_loads(loading_gemma):
+    local, gemma, boundaries, code, status, timer = tab.tokenize_view("the capital of france is paris", "bpe", True, False, {})
+    assert "▁capital" in local and "mlm-chip" in local
+    assert "Gemma 3 is loading: converting the GGUF tokenizer" in gemma
+    assert timer.active is True  # the page keeps polling until Gemma is there
+    assert boundaries == "" and "Tokenizer(\"assets/tokenizer.json\")" in code
+
+
+@pytest.mark.parametrize("text", ["", "  \n ", "x" * 20_001], ids=["empty", "whitespace", "over-cap"])
+def test_bad_text_is_a_message_and_next_works(loading_gemma, text):
+    local, _, _, _, status, timer = tab.tokenize_view(text, "bpe", True, False, {})
+    assert status.startswith("⚠️") and "mlm-chip" not in local and timer.active is False
+    assert "mlm-chip" in tab.tokenize_view("paris", "bpe", True, False, {})[0]
+
+
+def test_surrogate_is_repaired_with_a_note(loading_gemma):
+    local, _, _, _, status, _ = tab.tokenize_view("a\ud800b", "bpe", True, False, {})
+    assert "lone surrogate" in status and "mlm-chip" in local
+
+
+def test_choosing_upload_before_uploading(loading_gemma):
+    _, _, _, _, status, _ = tab.tokenize_view("paris", "upload", True, False, {})
+    assert "upload a tokenizer.json" in status
+
+
+def test_upload_then_use(loading_gemma, tmp_path):
+    own, choice, message = tab.upload_tokenizer(str(ASSETS / "tokenizer_word.json"), {})
+    assert choice["value"] == "upload" and "Loaded tokenizer_word.json" in message
+    local = tab.tokenize_view("the capital of atlantis", "upload", True, False, own)[0]
+    assert "&lt;unk&gt;" in local
+    bad = tmp_path / "bad.json"
+    bad.write_text("{")
+    own2, _, message = tab.upload_tokenizer(str(bad), own)
+    assert "not valid JSON" in message and own2 is own  # the earlier upload is kept
+
+
+def test_train_on_corpus_then_use(loading_gemma):
+    own, choice, message = tab.train_tokenizer("corpus", None, 500, {})
+    assert choice["value"] == "trained" and "500 tokens" in message
+    assert "500 tokens in its vocabulary" in tab.tokenize_view("paris", "trained", True, False, own)[0]
+
+
+@pytest.mark.parametrize(
+    "source, path, vocab, message",
+    [("file", None, 500, "Upload a .txt"), ("corpus", None, 10, "vocab_size"), ("corpus", None, 1000.5, "whole number")],
+    ids=["no-file", "tiny-vocab", "fractional-vocab"],
+)
+def test_train_refusals(loading_gemma, source, path, vocab, message):
+    own, _, status = tab.train_tokenizer(source, path, vocab, {})
+    assert message in status and own == {}
+
+
+def test_token_ids_file_for_the_corpus(loading_gemma):
+    path, message = tab.token_ids_file(None, "bpe", True, {})
+    assert read_token_ids(path) == local_tokenizer("bpe").encode_long((ASSETS / "text.txt").read_text())
+    assert "token ids from text.txt" in message
+    assert tab.token_ids_file(None, "gemma", True, {}) == (None, "⚠️ Gemma 3 is still loading; try again in a few seconds.")
+
+
+def test_token_ids_file_refuses_latin1(loading_gemma, tmp_path):
+    src = tmp_path / "latin.txt"
+    src.write_bytes("çay ve şeker".encode("cp1254"))
+    path, message = tab.token_ids_file(str(src), "bpe", True, {})
+    assert path is None and "not UTF-8" in message
