@@ -4,10 +4,13 @@ Importing this module builds nothing and loads no model; Gemma starts loading in
 on launch (or on the first page view), so the page is usable at once.
 """
 
+import threading
+
 import gradio as gr
 
 from minilm.ui import prose
 from minilm.ui.tokens import build_tokens_tab
+from minilm.ui.windows import build_windows_tab
 
 MAX_FILE_SIZE = "60mb"  # the largest upload is a tokenizer.json (Gemma's is 33 MB)
 
@@ -17,9 +20,12 @@ def build_demo() -> gr.Blocks:
         gr.Markdown(prose.INTRO)
         with gr.Tabs():
             with gr.Tab("Tokens", id="tokens"):
-                wire_tokens_load = build_tokens_tab()
+                prompt, wire_tokens = build_tokens_tab()
+            with gr.Tab("Windows", id="windows"):
+                wire_windows = build_windows_tab(prompt)
         gr.Markdown(prose.GEMMA_LICENCE, elem_id="licence")
-        wire_tokens_load(demo)
+        wire_tokens(demo)
+        wire_windows(demo)
     return demo
 
 
@@ -28,6 +34,8 @@ def launch(demo: gr.Blocks, **options):
     from minilm.ui.shared import GEMMA
 
     GEMMA.start()
+    # torch and plotly take seconds to import; do it now rather than in a visitor's first request
+    threading.Thread(target=lambda: (__import__("torch"), __import__("plotly.graph_objects")), daemon=True).start()
     demo.queue(default_concurrency_limit=4, max_size=64, api_open=False)
     return demo.launch(max_file_size=MAX_FILE_SIZE, enable_monitoring=False, show_error=False, **options)
 

@@ -41,3 +41,39 @@ EXAMPLES = [
 GEMMA_LICENCE = (
     "Gemma is provided under and subject to the Gemma Terms of Use: https://ai.google.dev/gemma/terms"
 )
+
+WINDOWS_WHAT = """**What you are seeing.** A model learns from fixed-size windows of the token stream. Each window
+gives an input `x` of `context_length` tokens and a target `y`: the same tokens shifted one to the right,
+so at every position the target is the *next* token. Windows start every `stride` tokens: stride equal
+to context_length tiles the stream, a smaller one overlaps windows (more, correlated examples), a larger
+one skips tokens no window ever sees. The last window must have a full target, so a short tail is dropped
+(or padded, with its missing targets set to -100, which `CrossEntropyLoss` ignores)."""
+
+WINDOWS_MISTAKE = """
+
+**The mistake, shown in red:** with `y = x` the target at each position is the token the model is
+already reading. The loss falls to almost zero because copying the input is trivial, and the model
+learns nothing about what comes *next*. The right target is `x` shifted by one token."""
+
+WINDOWS_MISTAKES = """**Common mistakes.** Forgetting the shift (`y = x`). A stride larger than context_length: tokens
+in the gaps (red in the picture) are never seen. A stride of 1 on a big text: windows multiply
+(one per token) and neighbours are almost the same example. Reading the DataLoader's length as a
+token count: it counts batches."""
+
+
+def windows_summary(stats, batch_size: int) -> str:
+    """The numbers under the sliders, in words."""
+    n_batches = -(-stats.n_windows // batch_size)
+    lines = [
+        f"**{stats.n_tokens:,} tokens → {stats.n_windows:,} windows → {n_batches:,} batches** of up to {batch_size}.",
+        f"`x` and `y` are `[{min(batch_size, stats.n_windows)}, {stats.context_length}]` tensors (batch, context_length).",
+    ]
+    if stats.overlap:
+        lines.append(f"Consecutive windows share {stats.overlap} tokens (stride {stats.stride} < context_length {stats.context_length}).")
+    if stats.gap:
+        lines.append(f"Stride {stats.stride} > context_length {stats.context_length}: {stats.gap} tokens between windows are never seen.")
+    if stats.n_skipped:
+        lines.append(f"{stats.n_skipped:,} tokens are in no input (gaps and the dropped tail); {stats.n_never_target:,} are never a target.")
+    if stats.n_padded:
+        lines.append(f"{stats.n_padded} tail window(s) padded; their missing targets are -100.")
+    return "\n\n".join(lines)

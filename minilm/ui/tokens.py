@@ -165,7 +165,7 @@ def _as_dict(tok) -> dict:
 
 
 def build_tokens_tab():
-    """Lay out the tab; returns a function that wires the first render to the page's load event."""
+    """Lay out the tab; returns its text box and a function wiring the first render to page load."""
     own = gr.State({})
     gr.Markdown(prose.TOKENS_WHAT)
     with gr.Row():
@@ -221,4 +221,6 @@ def build_tokens_tab():
     ).then(tokenize_view, inputs, outputs, api_name="tokenize_view_trained", api_visibility="private")
     ids_button.click(token_ids_file, [ids_source, ids_with, add_bos, own], [ids_file, ids_status], api_name="token_ids")
     gr.api(tokenize_api, api_name="tokenize")
-    return lambda demo: demo.load(tokenize_view, inputs, outputs, api_name="tokenize_view_load", api_visibility="private")
+    return text, lambda demo: demo.load(
+        tokenize_view, inputs, outputs, api_name="tokenize_view_load", api_visibility="private"
+    )
