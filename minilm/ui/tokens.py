@@ -209,9 +209,10 @@ def build_tokens_tab():
 
     inputs = [text, choice, add_bos, split_special, own]
     outputs = [local_html, gemma_html, boundaries, code, status, timer]
-    for i, trigger in enumerate((text.change, choice.change, add_bos.change, split_special.change, timer.tick)):
-        trigger(tokenize_view, inputs, outputs, api_name="tokenize_view" if i == 0 else f"tokenize_view_{i}",
-                api_visibility="undocumented" if i == 0 else "private", show_progress="hidden")
+    # One event for all triggers, so "always_last" keeps a stale answer from overwriting a newer one.
+    gr.on([text.change, choice.change, add_bos.change, split_special.change, timer.tick], tokenize_view, inputs,
+          outputs, api_name="tokenize_view", api_visibility="undocumented", show_progress="hidden",
+          trigger_mode="always_last")
     upload.upload(
         upload_tokenizer, [upload, own], [own, choice, own_status], api_name="upload_tokenizer", api_visibility="private"
     ).then(tokenize_view, inputs, outputs, api_name="tokenize_view_uploaded", api_visibility="private")
