@@ -9,6 +9,7 @@ import threading
 import gradio as gr
 
 from minilm.ui import prose
+from minilm.ui.embeddings import build_embeddings_tab
 from minilm.ui.tokens import build_tokens_tab
 from minilm.ui.windows import build_windows_tab
 
@@ -23,17 +24,21 @@ def build_demo() -> gr.Blocks:
                 prompt, wire_tokens = build_tokens_tab()
             with gr.Tab("Windows", id="windows"):
                 wire_windows = build_windows_tab(prompt)
+            with gr.Tab("Embeddings", id="embeddings"):
+                wire_embeddings = build_embeddings_tab()
         gr.Markdown(prose.GEMMA_LICENCE, elem_id="licence")
         wire_tokens(demo)
         wire_windows(demo)
+        wire_embeddings(demo)
     return demo
 
 
 def launch(demo: gr.Blocks, **options):
     """Launch with the limits a public Space needs (see ../shared/notes/security.md)."""
-    from minilm.ui.shared import GEMMA
+    from minilm.ui.shared import GEMMA, NEIGHBOURS
 
     GEMMA.start()
+    NEIGHBOURS.start()  # waits for Gemma, then builds the neighbour index (~1 s, 320 MB)
     # torch and plotly take seconds to import; do it now rather than in a visitor's first request
     threading.Thread(target=lambda: (__import__("torch"), __import__("plotly.graph_objects")), daemon=True).start()
     demo.queue(default_concurrency_limit=4, max_size=64, api_open=False)

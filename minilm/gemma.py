@@ -6,7 +6,6 @@ conversion, ~18 s and ~1 GB, in a child process so the app stays responsive), ca
 `tokenizer.json`, and later loads that in about a second. Every Gemma 3 size shares this tokenizer,
 so its ids equal `google/gemma-3-1b-it`'s. The Hub route reads `tokenizer.json` of a gated repo
 with `HF_TOKEN`; when that fails, the bundled tokenizer is used and `notice` says why.
-`GemmaLoader` runs `load_gemma` in a background thread and reports its progress.
 Not here: embeddings and the model itself.
 """
 
@@ -18,8 +17,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -186,52 +183,6 @@ def _load_folder(folder: Path, *, source: str, name: str) -> Gemma:
 
 def _replace_notice(gemma: Gemma, notice: str) -> Gemma:
     return Gemma(gemma.tokenizer, name=gemma.name, source=gemma.source, path=gemma.path, notice=notice)
-
-
-class GemmaLoader:
-    """Loads Gemma once in a background thread; `status()` tells how far it got.
-
-    >>> loader = GemmaLoader(); loader.start(); loader.wait().name  # doctest: +SKIP
-    'Gemma 3 270M (bundled GGUF)'
-    """
-
-    def __init__(self, load: Callable[..., Gemma] = load_gemma):
-        self._load = load
-        self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
-        self.gemma: Gemma | None = None
-        self.error: str | None = None
-        self.stage = "not started"
-        self.started_at: float | None = None
-
-    def start(self) -> "GemmaLoader":
-        with self._lock:
-            if self._thread is None:
-                self.started_at = time.monotonic()
-                self._thread = threading.Thread(target=self._run, name="gemma-loader", daemon=True)
-                self._thread.start()
-        return self
-
-    def wait(self, timeout: float | None = None) -> Gemma:
-        self.start()._thread.join(timeout)
-        if self.gemma is None:
-            raise RuntimeError(self.error or "Gemma is still loading")
-        return self.gemma
-
-    @property
-    def elapsed(self) -> float:
-        return time.monotonic() - self.started_at if self.started_at else 0.0
-
-    def _run(self) -> None:
-        try:
-            self.gemma = self._load(progress=self._set_stage)
-            self.stage = "ready"
-        except Exception as err:  # shown to the user; the local tokenizer keeps working
-            self.error = f"Gemma could not be loaded: {err}"
-            self.stage = "failed"
-
-    def _set_stage(self, stage: str) -> None:
-        self.stage = stage
 
 
 if __name__ == "__main__" and sys.argv[1:2] == ["convert"]:

@@ -34,14 +34,14 @@ def check_window_args(n_tokens: int, context_length, stride, *, keep_tail: bool 
     return context_length, stride
 
 
-def whole_number(name: str, value) -> int:
-    """`value` as an int if it is a whole number of at least 1 (API callers can send 1.5 or NaN)."""
+def whole_number(name: str, value, *, minimum: int = 1) -> int:
+    """`value` as an int if it is a whole number of at least `minimum` (API callers can send 1.5 or NaN)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValueError(f"{name} must be a whole number, got {value!r}")
     if isinstance(value, float) and (math.isnan(value) or not value.is_integer()):
         raise ValueError(f"{name} must be a whole number, got {value!r}")
-    if value < 1:
-        raise ValueError(f"{name} must be at least 1, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value!r}")
     return int(value)
 
 

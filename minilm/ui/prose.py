@@ -77,3 +77,24 @@ def windows_summary(stats, batch_size: int) -> str:
     if stats.n_padded:
         lines.append(f"{stats.n_padded} tail window(s) padded; their missing targets are -100.")
     return "\n\n".join(lines)
+
+EMBEDDINGS_A = "the capital of united states and the capital of france"
+EMBEDDINGS_B = "the capital of united states and the capital of germany"
+
+EMBEDDINGS_WHAT = """**What you are seeing.** An embedding gives every token id a vector: a point in a space of
+many dimensions, where the model can place related tokens near each other. Start by hand (the seed's
+words against *hardness, brightness, redness*), then a `torch.nn.Embedding`: a table of random
+vectors, one row per id, that only training makes meaningful. Then Gemma 3's real `embed_tokens`, read
+straight from the model file (Gemma multiplies each row by √hidden_size). The 3D view shows three
+dimensions out of hundreds, or the three directions of largest spread (PCA); the heatmap beside it
+compares the tokens in *all* dimensions."""
+
+EMBEDDINGS_MISTAKES = """**Common mistakes.** Feeding one tokenizer's ids to another's embedding table (the ids mean
+different tokens, or do not exist: try *Tokenize with Gemma* and *rows for local BPE*). Reading meaning
+into an untrained `nn.Embedding`: its neighbours are random. Trusting three axes: two points far
+apart in 3D can be close in the other 600 dimensions, which is why the heatmap is there."""
+
+GEMMA_NO_POSITIONS = (
+    "Gemma has no position embedding table to add: it encodes positions with rotary embeddings (RoPE) "
+    "inside attention. Position embeddings can be added to the nn.Embedding source."
+)

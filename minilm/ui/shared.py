@@ -1,5 +1,17 @@
-"""What all visitors share, read-only: the Gemma tokenizer, loaded once in the background."""
+"""What all visitors share, read-only: Gemma's tokenizer and its neighbour index, each loaded once
+in the background."""
 
-from minilm.gemma import GemmaLoader
+from minilm.background import BackgroundLoader
+from minilm.gemma import load_gemma
 
-GEMMA = GemmaLoader()
+
+def _neighbour_index(progress):
+    from minilm.embeddings import NeighbourIndex, gemma_table
+
+    gemma = GEMMA.wait()
+    progress("normalising the 262,144 rows of Gemma's embedding table")
+    return NeighbourIndex(gemma_table(gemma))
+
+
+GEMMA = BackgroundLoader(load_gemma, what="Gemma 3")
+NEIGHBOURS = BackgroundLoader(_neighbour_index, what="the neighbour index")

@@ -51,12 +51,12 @@ def _local_code(choice: str, tokenizer) -> str:
 def gemma_column(text: str, add_bos: bool, split_special: bool):
     """Gemma's chips, or its loading progress; and whether the page should keep polling."""
     GEMMA.start()
-    if GEMMA.gemma is None:
+    if GEMMA.value is None:
         if GEMMA.error:
             return None, render.message_html(GEMMA.error, tone="error"), False
         message = f"Gemma 3 is loading: {GEMMA.stage} ({GEMMA.elapsed:.0f} s so far)…"
         return None, render.message_html(message, tone="progress"), True
-    gemma = GEMMA.gemma
+    gemma = GEMMA.value
     tok = gemma.tokenizer.analyze(text, add_special_tokens=add_bos, split_special=split_special)
     notice = render.message_html(gemma.notice) if gemma.notice else ""
     title = f"{gemma.name} · {len(gemma.tokenizer):,} tokens in its vocabulary"
@@ -123,9 +123,9 @@ def token_ids_file(path, which, add_bos, own):
     try:
         text = read_text_file(path) if path else corpus_text()
         if which == "gemma":
-            if GEMMA.start().gemma is None:
+            if GEMMA.start().value is None:
                 raise ValueError("Gemma 3 is still loading; try again in a few seconds.")
-            tokenizer = GEMMA.gemma.tokenizer
+            tokenizer = GEMMA.value.tokenizer
         else:
             tokenizer = pick_local(which, own)
         ids = tokenizer.encode_long(text, add_special_tokens=add_bos)

@@ -30,9 +30,9 @@ def _tokenizer(kind: str):
     if kind in LOCAL_TOKENIZERS:
         return local_tokenizer(kind)
     if kind == "gemma":
-        if GEMMA.start().gemma is None:
+        if GEMMA.start().value is None:
             raise ValueError(GEMMA.error or f"Gemma 3 is still loading ({GEMMA.stage}); try again in a few seconds.")
-        return GEMMA.gemma.tokenizer
+        return GEMMA.value.tokenizer
     raise ValueError(f"tokenizer must be one of bpe, word, gemma; got {kind!r}")
 
 

@@ -1,0 +1,59 @@
+"""One slow load (a model, an index) run once in a background thread, with its progress.
+
+The app stays responsive while it runs; handlers read `stage` and `value` and show progress
+until it is ready. Not here: what is loaded.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Callable
+
+
+class BackgroundLoader:
+    """Runs `load(progress=...)` once in a background thread; `stage` tells how far it got.
+
+    >>> loader = BackgroundLoader(load_gemma).start()  # doctest: +SKIP
+    >>> loader.stage, loader.wait().name  # doctest: +SKIP
+    ('ready', 'Gemma 3 270M (bundled GGUF)')
+    """
+
+    def __init__(self, load: Callable, *, what: str = "the model"):
+        self.what = what
+        self._load = load
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self.value = None
+        self.error: str | None = None
+        self.stage = "not started"
+        self.started_at: float | None = None
+
+    def start(self) -> "BackgroundLoader":
+        with self._lock:
+            if self._thread is None:
+                self.started_at = time.monotonic()
+                self._thread = threading.Thread(target=self._run, name=f"load {self.what}", daemon=True)
+                self._thread.start()
+        return self
+
+    def wait(self, timeout: float | None = None):
+        self.start()._thread.join(timeout)
+        if self.value is None:
+            raise RuntimeError(self.error or f"{self.what} is still loading")
+        return self.value
+
+    @property
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started_at if self.started_at else 0.0
+
+    def _run(self) -> None:
+        try:
+            self.value = self._load(progress=self._set_stage)
+            self.stage = "ready"
+        except Exception as err:  # shown to the user; the local tokenizer keeps working
+            self.error = f"{self.what} could not be loaded: {err}"
+            self.stage = "failed"
+
+    def _set_stage(self, stage: str) -> None:
+        self.stage = stage

@@ -1,0 +1,149 @@
+"""Read one tensor's rows out of a GGUF file without parsing the rest: Gemma's embedding table.
+
+`gguf.GGUFReader` decodes all 262,144 token strings on open (~10 s). Here the header is walked
+once, skipping arrays by their lengths, to find `token_embd.weight`; its place is cached as JSON,
+and rows are dequantised on demand from a memory map (Q8_0: per 32 values, a float16 scale and 32
+int8s). Not here: any other quantisation type, or tensors other than a 2-D table.
+"""
+
+from __future__ import annotations
+
+import json
+import mmap
+import struct
+from dataclasses import asdict, dataclass
+from functools import cached_property
+from pathlib import Path
+
+GGML_F32, GGML_F16, GGML_Q8_0 = 0, 1, 8
+_SCALAR = {0: "B", 1: "b", 2: "H", 3: "h", 4: "I", 5: "i", 6: "f", 7: "?", 10: "Q", 11: "q", 12: "d"}
+_STRING, _ARRAY = 8, 9
+Q8_0_BLOCK, Q8_0_BYTES = 32, 34
+
+
+def _q8_0_dtype():
+    import numpy as np
+
+    return np.dtype([("scale", "<f2"), ("values", "i1", (Q8_0_BLOCK,))])
+
+
+@dataclass(frozen=True)
+class TensorPlace:
+    """Where a tensor's bytes are: absolute offset, GGUF dims (fastest first) and ggml type."""
+
+    offset: int
+    dims: tuple[int, ...]
+    ggml_type: int
+
+
+def find_tensor(path: str | Path, name: str) -> tuple[TensorPlace, dict]:
+    """Walk the GGUF header for tensor `name`; also return the scalar metadata (strings, numbers)."""
+    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as buf:
+        if buf[:4] != b"GGUF":
+            raise ValueError(f"{path} is not a GGUF file")
+        version, n_tensors, n_kv = struct.unpack_from("<IQQ", buf, 4)
+        pos, meta = 24, {}
+        for _ in range(n_kv):
+            key, pos = _string(buf, pos)
+            (kind,), pos = struct.unpack_from("<I", buf, pos), pos + 4
+            value, pos = _value(buf, pos, kind)
+            if value is not None:
+                meta[key] = value
+        places = {}
+        for _ in range(n_tensors):
+            tensor, pos = _string(buf, pos)
+            (n_dims,) = struct.unpack_from("<I", buf, pos)
+            dims = struct.unpack_from(f"<{n_dims}Q", buf, pos + 4)
+            ggml_type, offset = struct.unpack_from("<IQ", buf, pos + 4 + 8 * n_dims)
+            pos += 4 + 8 * n_dims + 12
+            places[tensor] = (dims, ggml_type, offset)
+        alignment = int(meta.get("general.alignment", 32))
+        data_start = -(-pos // alignment) * alignment
+    if name not in places:
+        raise ValueError(f"{path} has no tensor {name!r}")
+    dims, ggml_type, offset = places[name]
+    return TensorPlace(data_start + offset, tuple(dims), ggml_type), meta
+
+
+def _string(buf, pos: int) -> tuple[str, int]:
+    (length,) = struct.unpack_from("<Q", buf, pos)
+    return bytes(buf[pos + 8 : pos + 8 + length]).decode("utf-8", "replace"), pos + 8 + length
+
+
+def _value(buf, pos: int, kind: int):
+    """One metadata value; arrays are skipped (None), which is the whole point of this module."""
+    if kind in _SCALAR:
+        fmt = "<" + _SCALAR[kind]
+        return struct.unpack_from(fmt, buf, pos)[0], pos + struct.calcsize(fmt)
+    if kind == _STRING:
+        return _string(buf, pos)
+    if kind == _ARRAY:
+        item, count = struct.unpack_from("<IQ", buf, pos)
+        pos += 12
+        if item in _SCALAR:
+            return None, pos + count * struct.calcsize("<" + _SCALAR[item])
+        for _ in range(count):
+            _, pos = _value(buf, pos, item)
+        return None, pos
+    raise ValueError(f"unknown GGUF value type {kind}")
+
+
+class GGUFTable:
+    """A (rows, dim) table inside a GGUF file, read row by row from a memory map."""
+
+    def __init__(self, path: str | Path, place: TensorPlace):
+        if place.ggml_type not in (GGML_F32, GGML_F16, GGML_Q8_0) or len(place.dims) != 2:
+            raise ValueError(f"unsupported table: ggml type {place.ggml_type}, dims {place.dims}")
+        self.path, self.place = Path(path), place
+        self.dim, self.n_rows = place.dims  # GGUF lists the fastest dimension first
+
+    @classmethod
+    def open(cls, path: str | Path, name: str = "token_embd.weight", *, cache: Path | None = None) -> "GGUFTable":
+        """Find `name` in `path`, reusing the place recorded in `cache` (a JSON file) if any."""
+        if cache is not None and cache.exists():
+            saved = json.loads(cache.read_text())
+            return cls(path, TensorPlace(saved["offset"], tuple(saved["dims"]), saved["ggml_type"]))
+        place, _ = find_tensor(path, name)
+        if cache is not None:
+            cache.write_text(json.dumps(asdict(place)))
+        return cls(path, place)
+
+    @property
+    def row_bytes(self) -> int:
+        if self.place.ggml_type == GGML_Q8_0:
+            return self.dim // Q8_0_BLOCK * Q8_0_BYTES
+        return self.dim * (4 if self.place.ggml_type == GGML_F32 else 2)
+
+    @cached_property
+    def _raw(self):
+        import numpy as np
+
+        size = self.n_rows * self.row_bytes
+        return np.memmap(self.path, dtype=np.uint8, mode="r", offset=self.place.offset, shape=(self.n_rows, self.row_bytes))[:size]
+
+    def rows(self, ids):
+        """Float32 rows for `ids`, as the values transformers dequantises them to: (len(ids), dim)."""
+        import numpy as np
+
+        ids = np.asarray(ids, dtype=np.int64)
+        if ids.size and (ids.min() < 0 or ids.max() >= self.n_rows):
+            raise ValueError(f"token ids must be in 0..{self.n_rows - 1}; got {ids.min()}..{ids.max()}")
+        return self._decode(np.asarray(self._raw[ids]))
+
+    def block(self, start: int, stop: int):
+        """Float32 rows start..stop-1: (stop - start, dim)."""
+        import numpy as np
+
+        return self._decode(np.asarray(self._raw[start:stop]))
+
+    def _decode(self, raw):
+        import numpy as np
+
+        if self.place.ggml_type == GGML_F32:
+            return raw.view(np.float32).reshape(len(raw), self.dim).copy()
+        if self.place.ggml_type == GGML_F16:
+            return raw.view(np.float16).reshape(len(raw), self.dim).astype(np.float32)
+        blocks = np.ascontiguousarray(raw).view(_q8_0_dtype())  # (rows, blocks): a float16 scale, 32 int8s
+        out = np.empty((*blocks.shape, Q8_0_BLOCK), dtype=np.float32)
+        np.multiply(blocks["scale"].astype(np.float32)[..., None], blocks["values"], out=out, casting="unsafe")
+        return out.reshape(len(raw), self.dim)
