@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from minilm.assets import corpus_text
-from minilm.gemma import GemmaLoader, cache_dir, load_gemma
+from minilm.background import BackgroundLoader
+from minilm.gemma import cache_dir, load_gemma
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -164,12 +165,12 @@ def test_loader_reports_progress_without_blocking():
         release.wait(10)
         return "gemma"
 
-    loader = GemmaLoader(slow_load).start()
+    loader = BackgroundLoader(slow_load).start()
     for _ in range(100):
         if loader.stage == "converting":
             break
         threading.Event().wait(0.01)
-    assert loader.stage == "converting" and loader.gemma is None
+    assert loader.stage == "converting" and loader.value is None
     release.set()
     assert loader.wait(10) == "gemma" and loader.stage == "ready"
 
@@ -178,7 +179,7 @@ def test_loader_failure_is_a_message():
     def broken(progress):
         raise OSError("disk full")
 
-    loader = GemmaLoader(broken).start()
+    loader = BackgroundLoader(broken).start()
     with pytest.raises(RuntimeError, match="disk full"):
         loader.wait(10)
     assert loader.stage == "failed" and "disk full" in loader.error

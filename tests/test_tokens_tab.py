@@ -6,7 +6,7 @@ import pytest
 
 import minilm.ui.tokens as tab
 from minilm.assets import ASSETS, local_tokenizer
-from minilm.gemma import GemmaLoader
+from minilm.background import BackgroundLoader
 from minilm.token_ids import read_token_ids
 
 
@@ -20,7 +20,7 @@ def loading_gemma(monkeypatch):
         release.wait(30)
         raise OSError("test over")
 
-    loader = GemmaLoader(slow)
+    loader = BackgroundLoader(slow)
     monkeypatch.setattr(tab, "GEMMA", loader)
     yield loader
     release.set()
