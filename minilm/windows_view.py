@@ -63,14 +63,14 @@ def stream_figure(stats: WindowStats, tokens: list[str], *, max_tokens: int | No
     for k in shown:
         start = k * stats.stride
         xs += [start - 0.4, min(start + stats.context_length, n) - 0.6, None]
-        ys += [k + 1, k + 1, None]
+        ys += [k, k, None]
     status = [_status(stats, i) for i in range(n)]
     colours = {"skipped": "#dc2626", "overlap": "#1e3a8a", "once": "#60a5fa"}
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(width=10, color="#93c5fd"), name="window input (x)",
                              hoverinfo="skip"))
     fig.add_trace(go.Scatter(
-        x=list(range(n)), y=[0] * n, mode="markers", name="tokens",
+        x=list(range(n)), y=[-1] * n, mode="markers", name="tokens",
         marker=dict(size=9, symbol="square", color=[colours[s] for s in status]),
         text=[f"{i}: {visible(tokens[i]) if i < len(tokens) else ''} ({s})" for i, s in enumerate(status)],
         hoverinfo="text",
@@ -80,7 +80,8 @@ def stream_figure(stats: WindowStats, tokens: list[str], *, max_tokens: int | No
         title=f"{stats.n_windows:,} windows over {stats.n_tokens:,} tokens{cut}",
         xaxis_title="token position", yaxis_title="window", height=260 + 4 * min(len(shown), 100),
         margin=dict(l=50, r=20, t=50, b=40), showlegend=False,
-        yaxis=dict(autorange="reversed"),
+        yaxis=dict(autorange="reversed", tickmode="array", tickvals=[-1, *range(0, len(shown), max(1, len(shown) // 8))],
+                   ticktext=["tokens", *map(str, range(0, len(shown), max(1, len(shown) // 8)))]),
     )
     return fig
 

@@ -10,6 +10,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def one_torch_thread():
+    """As the app does (app._warm_up): on 2 vCPUs two intra-op threads made training 8x slower."""
+    import torch
+
+    torch.set_num_threads(1)
+
+
 @pytest.fixture(scope="session")
 def gemma():
     """The bundled Gemma 3 tokenizer; the first run on a machine converts the GGUF (~20 s)."""

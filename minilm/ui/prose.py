@@ -98,3 +98,19 @@ GEMMA_NO_POSITIONS = (
     "Gemma has no position embedding table to add: it encodes positions with rotary embeddings (RoPE) "
     "inside attention. Position embeddings can be added to the nn.Embedding source."
 )
+
+TRAIN_WHAT = """**What you are seeing.** A tiny decoder-only model (token and position embeddings, a few blocks of
+causal self-attention and MLP, an LM head) learns next-token prediction from the windows of the
+Windows tab, with `CrossEntropyLoss`, AdamW, gradient clipping and a warmup-then-cosine learning rate.
+Before training every token is equally likely, so the loss starts near ln(vocab size): the dotted
+line. Validation loss is measured on held-out text the model never trains on. Zero blocks is the
+seed's single-layer model: each position sees only its own token, the baseline to beat."""
+
+TRAIN_MISTAKE = """**The y = x run** trains the same model with targets equal to inputs. Its training loss dives
+to zero, because with causal attention the answer is the token it is reading, while its
+validation loss on the real task (predict the *next* token) goes up, and its samples repeat one
+token. A low training loss only means something if the target is right."""
+
+NEXT_TOKEN_WHAT = """**Seed section 1: the next token.** A language model reads the context and gives every token in
+its vocabulary a probability for what comes next. Compare the tiny model you trained with Gemma 3
+270M (loaded once, on the first request: about half a minute and 2.6 GB)."""

@@ -15,3 +15,14 @@ def _neighbour_index(progress):
 
 GEMMA = BackgroundLoader(load_gemma, what="Gemma 3")
 NEIGHBOURS = BackgroundLoader(_neighbour_index, what="the neighbour index")
+
+
+def _gemma_model(progress):
+    from minilm.next_token import load_gemma_model
+
+    gemma = GEMMA.wait()
+    progress(f"building the whole {gemma.name} model (about half a minute, 2.6 GB)")
+    return load_gemma_model(gemma)
+
+
+GEMMA_MODEL = BackgroundLoader(_gemma_model, what="Gemma 3's whole model")

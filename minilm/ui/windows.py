@@ -114,13 +114,15 @@ def windows_api(
     Returns counts (tokens, windows, batches, skipped, overlap), tensor shapes and the first windows' ids.
     """
     try:
+        if not isinstance(keep_tail, bool):
+            raise ValueError(f"keep_tail must be true or false, got {keep_tail!r}")
         ids = token_stream("prompt", text, None, tokenizer)
-        context_length, stride = _settings(len(ids), context_length, stride, bool(keep_tail))
+        context_length, stride = _settings(len(ids), context_length, stride, keep_tail)
         batch_size = whole_number("batch_size", batch_size)
     except ValueError as err:
         raise gr.Error(str(err)) from None
-    stats = window_stats(len(ids), context_length, stride, keep_tail=bool(keep_tail))
-    data = WindowDataset(ids, context_length, stride, keep_tail=bool(keep_tail))
+    stats = window_stats(len(ids), context_length, stride, keep_tail=keep_tail)
+    data = WindowDataset(ids, context_length, stride, keep_tail=keep_tail)
     x, y = data.__getitems__(range(0, min(len(data), windows_view.MAX_PAIRS)))
     return {
         "n_tokens": stats.n_tokens, "n_windows": stats.n_windows, "n_batches": -(-stats.n_windows // batch_size),
@@ -160,7 +162,7 @@ def build_windows_tab(prompt: gr.Textbox):
 
     inputs = [source, prompt, path, kind, context_length, stride, batch_size, keep_tail, mistake]
     outputs = [summary, pairs, stream, strides]
-    triggers = [source.change, path.change, kind.change, context_length.change, stride.change,
+    triggers = [source.change, prompt.change, path.change, kind.change, context_length.change, stride.change,
                 batch_size.change, keep_tail.change, mistake.change]
     source.change(lambda s: gr.update(visible=s == "file"), source, path, api_visibility="private", api_name="show_file")
     gr.on(triggers, windows_view_fn, inputs, outputs, api_name="windows_view", api_visibility="undocumented")
