@@ -11,9 +11,7 @@ import gradio as gr
 
 from minilm.assets import corpus_text, local_tokenizer
 from minilm.embedding_lab import embedding_views, sentence_vectors
-from minilm.model import next_token_probs, sample
 from minilm.text import clean_text, read_text_file
-from minilm.training import TrainConfig, capped, train
 from minilm.ui import prose
 from minilm.ui.shared import GEMMA, GEMMA_MODEL
 from minilm.windows import whole_number
@@ -32,7 +30,9 @@ def _ids(source, path, prompt) -> list[int]:
     return tok.encode(clean_text(prompt)[0])
 
 
-def _config(n_blocks, width, context_length, stride, batch_size, steps, lr, shift=True) -> tuple[TrainConfig, list[str]]:
+def _config(n_blocks, width, context_length, stride, batch_size, steps, lr, shift=True):
+    from minilm.training import TrainConfig, capped
+
     values = {name: whole_number(name, v, minimum=0 if name == "n_blocks" else 1) for name, v in
               (("n_blocks", n_blocks), ("width", width), ("context_length", context_length), ("stride", stride),
                ("batch_size", batch_size), ("steps", steps))}
@@ -64,6 +64,8 @@ def loss_figure(history: dict, vocab_size: int):
 
 def train_run(source, path, prompt, n_blocks, width, context_length, stride, batch_size, steps, lr, mistake):
     """Stream (status, chart, model) while training; with `mistake`, a y = x run follows."""
+    from minilm.training import train  # torch loads here, not when the app is built
+
     tok = local_tokenizer("bpe")
     try:
         ids = _ids(source, path, prompt)
@@ -105,6 +107,8 @@ def _status(run, event, config, notes) -> str:
 def sample_text(model, prompt, temperature, top_k):
     if model is None:
         return "Train a model first."
+    from minilm.model import sample
+
     tok = local_tokenizer("bpe")
     try:
         ids = tok.encode(clean_text(prompt)[0])
@@ -121,6 +125,8 @@ def next_tokens(model, prompt):
         text = clean_text(prompt)[0]
     except ValueError as err:
         return [], [], f"⚠️ {err}"
+    from minilm.model import next_token_probs
+
     tok = local_tokenizer("bpe")
     tiny = [[tok.backend.id_to_token(i), i, round(p, 4)] for i, p in next_token_probs(model, tok.encode(text))] if model else []
     GEMMA_MODEL.start()
@@ -140,6 +146,7 @@ def embeddings_before_after(model, sentence):
     import torch
 
     from minilm.model import TinyLM
+    from minilm.training import TrainConfig
 
     tok = local_tokenizer("bpe")
     torch.manual_seed(TrainConfig().seed)
