@@ -59,7 +59,8 @@ def capped(config: TrainConfig) -> tuple[TrainConfig, list[str]]:
 class TrainEvent:
     step: int
     train_loss: float
-    val_loss: float | None  # next-token loss on held-out text (every eval_every steps)
+    val_loss: float | None  # next-token loss on held-out text, as of the last evaluation
+    val_fresh: bool  # the evaluation happened at this step
     lr: float
     steps_per_s: float
     tokens_per_s: float
@@ -97,7 +98,7 @@ def train(ids: list[int], vocab_size: int, config: TrainConfig, *, stop: threadi
     optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": config.weight_decay},
                                    {"params": rest, "weight_decay": 0.0}], lr=config.lr, betas=(0.9, 0.95))
     batches = _forever(train_ids, config)
-    start, val_loss, step, loss = time.perf_counter(), None, 0, float("nan")
+    start, val_loss, step, loss, fresh = time.perf_counter(), None, 0, float("nan"), False
     for step in range(1, config.steps + 1):
         x, y = next(batches)
         lr = lr_at(step - 1, config)
@@ -111,25 +112,27 @@ def train(ids: list[int], vocab_size: int, config: TrainConfig, *, stop: threadi
         if not math.isfinite(loss):
             why = (f"the loss became {loss} at step {step}: the learning rate {config.lr:g} is too high for "
                    "this model (try 10x smaller). Training stopped; the model is from the step before.")
-            yield _event(step, loss, val_loss, lr, start, config, done=True, stopped=why, model=model)
+            yield _event(step, loss, val_loss, False, lr, start, config, done=True, stopped=why, model=model)
             return
         optimizer.zero_grad(set_to_none=True)
         loss_t.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), config.clip)
         optimizer.step()
-        if step % config.eval_every == 0 or step == config.steps:
+        fresh = step % config.eval_every == 0 or step == config.steps
+        if fresh:
             val_loss = evaluate(model, val_ids, config)
         if stop is not None and stop.is_set():
-            yield _event(step, loss, val_loss, lr, start, config, done=True, stopped="stopped", model=model)
+            yield _event(step, loss, val_loss, fresh, lr, start, config, done=True, stopped="stopped", model=model)
             return
         if step % config.report_every == 0 and step != config.steps:
-            yield _event(step, loss, val_loss, lr, start, config)
-    yield _event(step, loss, val_loss, lr, start, config, done=True, model=model)
+            yield _event(step, loss, val_loss, fresh, lr, start, config)
+    yield _event(step, loss, val_loss, True, lr, start, config, done=True, model=model)
 
 
-def _event(step, loss, val_loss, lr, start, config, **final) -> TrainEvent:
+def _event(step, loss, val_loss, fresh, lr, start, config, **final) -> TrainEvent:
     seconds = max(time.perf_counter() - start, 1e-9)
-    return TrainEvent(step, loss, val_loss, lr, step / seconds, step * config.batch_size * config.context_length / seconds, **final)
+    tokens_per_s = step * config.batch_size * config.context_length / seconds
+    return TrainEvent(step, loss, val_loss, fresh, lr, step / seconds, tokens_per_s, **final)
 
 
 def _forever(ids: list[int], config: TrainConfig):

@@ -82,7 +82,7 @@ def train_run(source, path, prompt, n_blocks, width, context_length, stride, bat
             for event in train(ids, len(tok), config):
                 points["step"].append(event.step)
                 points["train"].append(event.train_loss)
-                points["val"].append(event.val_loss)
+                points["val"].append(event.val_loss if event.val_fresh else None)
                 status = _status(run, event, config, notes)
                 if config.shift and event.model is not None:
                     model = event.model
@@ -166,7 +166,7 @@ def build_train_tab(prompt: gr.Textbox):
     with gr.Row():
         with gr.Column(scale=2):
             source = gr.Radio(SOURCES, value="corpus", label="Train on (local BPE tokens)")
-            path = gr.File(label="Your .txt", file_types=[".txt"], type="filepath")
+            path = gr.File(label="Your .txt", file_types=[".txt"], type="filepath", visible=False)
             mistake = gr.Checkbox(False, label="also run the y = x mistake, on the same chart")
             with gr.Row():
                 start = gr.Button("Start", variant="primary", elem_id="train-start")
@@ -205,6 +205,7 @@ def build_train_tab(prompt: gr.Textbox):
         tiny_table = gr.Dataframe(headers=["token", "id", "p"], label="your tiny model", interactive=False)
         gemma_table = gr.Dataframe(headers=["token", "id", "p"], label="Gemma 3 270M", interactive=False)
 
+    source.change(lambda s: gr.update(visible=s == "file"), source, path, api_name="train_show_file", api_visibility="private")
     run = start.click(train_run, [source, path, prompt, n_blocks, width, context_length, stride, batch_size, steps, lr, mistake],
                       [status, chart, model], api_name="train", concurrency_limit=1, concurrency_id="train")
     stop.click(None, None, None, cancels=[run])
