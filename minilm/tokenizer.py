@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 import threading
+from itertools import chain
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 _BYTE_TOKEN = re.compile(r"<0x([0-9A-Fa-f]{2})>")
-_CHUNK_CHARS = 1 << 16
+_CHUNK_CHARS = 4096  # regex pre-tokenizers cost more per character on longer inputs (bench/tokenize_file.py)
 
 
 @lru_cache(maxsize=1)
@@ -136,9 +137,8 @@ class Tokenizer:
         """
         if not self.can_cut_after_newline or len(text) <= chunk_chars:
             return self.encode(text, add_special_tokens=add_special_tokens)
-        ids = []
-        for enc in self.backend.encode_batch(_chunks(text, chunk_chars), add_special_tokens=False):
-            ids.extend(enc.ids)
+        encodings = self.backend.encode_batch(_chunks(text, chunk_chars), add_special_tokens=False)
+        ids = list(chain.from_iterable(enc.ids for enc in encodings))
         return self._specials_around(ids) if add_special_tokens else ids
 
     @cached_property
