@@ -10,6 +10,8 @@ import gradio as gr
 
 from minilm.ui import prose
 from minilm.ui.embeddings import build_embeddings_tab
+from minilm.ui.i18n import I18N, T
+from minilm.ui.links import COMPACT_CSS, wire_links
 from minilm.ui.tokens import build_tokens_tab
 from minilm.ui.train import build_train_tab
 from minilm.ui.windows import build_windows_tab
@@ -19,20 +21,19 @@ MAX_FILE_SIZE = "60mb"  # the largest upload is a tokenizer.json (Gemma's is 33 
 
 def build_demo() -> gr.Blocks:
     with gr.Blocks(title=prose.TITLE) as demo:
-        gr.Markdown(prose.INTRO)
-        with gr.Tabs():
-            with gr.Tab("Tokens", id="tokens"):
-                prompt, wire_tokens = build_tokens_tab()
-            with gr.Tab("Windows", id="windows"):
-                wire_windows = build_windows_tab(prompt)
-            with gr.Tab("Embeddings", id="embeddings"):
-                wire_embeddings = build_embeddings_tab()
-            with gr.Tab("Train", id="train"):
+        gr.Markdown(T("intro"), elem_id="intro")
+        with gr.Tabs() as tabs:
+            with gr.Tab(T("tab_tokens"), id="tokens") as tokens_tab:
+                prompt, tokens = build_tokens_tab()
+            with gr.Tab(T("tab_windows"), id="windows") as windows_tab:
+                windows = build_windows_tab(prompt)
+            with gr.Tab(T("tab_embeddings"), id="embeddings") as embeddings_tab:
+                embeddings = build_embeddings_tab()
+            with gr.Tab(T("tab_train"), id="train") as train_tab:
                 build_train_tab(prompt)
-        gr.Markdown(prose.GEMMA_LICENCE, elem_id="licence")
-        wire_tokens(demo)
-        wire_windows(demo)
-        wire_embeddings(demo)
+        tab_items = {"tokens": tokens_tab, "windows": windows_tab, "embeddings": embeddings_tab, "train": train_tab}
+        wire_links(demo, tabs, tab_items, [tokens, windows, embeddings])
+        gr.Markdown(T("licence"), elem_id="licence")
     return demo
 
 
@@ -56,7 +57,8 @@ def launch(demo: gr.Blocks, **options):
     NEIGHBOURS.start()  # waits for Gemma, then builds the neighbour index (~1 s, 320 MB)
     threading.Thread(target=_warm_up, daemon=True).start()
     demo.queue(default_concurrency_limit=4, max_size=64, api_open=False)
-    return demo.launch(max_file_size=MAX_FILE_SIZE, enable_monitoring=False, show_error=False, **options)
+    options = {"max_file_size": MAX_FILE_SIZE, "enable_monitoring": False, "show_error": False, "css": COMPACT_CSS, "i18n": I18N, **options}
+    return demo.launch(**options)
 
 
 if __name__ == "__main__":

@@ -11,10 +11,12 @@ from minilm import embeddings as emb
 from minilm.assets import LOCAL_TOKENIZERS, local_tokenizer
 from minilm.embedding_lab import MAX_POSITIONS, embedding_views, sentence_vectors, table_vectors
 from minilm.ui import prose
+from minilm.ui.i18n import T
+from minilm.ui.links import TabParts
 from minilm.ui.shared import GEMMA, NEIGHBOURS
 
-SOURCES = [("hand-made (seed 6.1)", "hand"), ("nn.Embedding, untrained", "random"), ("Gemma 3 embed_tokens", "gemma")]
-TOKENIZERS = [("local BPE", "bpe"), ("local word level", "word"), ("Gemma 3", "gemma")]
+SOURCES = [(T("hand_made"), "hand"), (T("random_embedding"), "random"), (T("gemma_embed"), "gemma")]
+TOKENIZERS = [(T("local_bpe"), "bpe"), (T("local_word"), "word"), (T("gemma3"), "gemma")]
 DEFAULT_DIMS = {"hand": "0, 1, 2", "random": "0, 1, 2", "gemma": "20, 21, 22"}
 HAND_HEADERS = ["word", *emb.HAND_MADE_FEATURES]
 
@@ -142,39 +144,39 @@ def embed_api(text: str, source: str = "gemma", dims: str = "20, 21, 22") -> dic
 
 
 def build_embeddings_tab():
-    gr.Markdown(prose.EMBEDDINGS_WHAT)
+    gr.Markdown(T("embeddings_what"), elem_classes="mlm-prose")
     with gr.Row():
         with gr.Column(scale=3):
-            source = gr.Radio(SOURCES, value="random", label="Vectors from", elem_id="emb-source")
-            sentence_a = gr.Textbox(prose.EMBEDDINGS_A, label="Sentence A", elem_id="emb-a")
-            sentence_b = gr.Textbox(prose.EMBEDDINGS_B, label="Sentence B (A1: swap france for germany)", elem_id="emb-b")
+            source = gr.Radio(SOURCES, value="random", label=T("vectors_from"), elem_id="emb-source")
+            sentence_a = gr.Textbox(prose.EMBEDDINGS_A, label=T("sentence_a"), elem_id="emb-a")
+            sentence_b = gr.Textbox(prose.EMBEDDINGS_B, label=T("sentence_b"), elem_id="emb-b")
             hand = gr.Dataframe(
                 [[w, *v] for w, v in emb.HAND_MADE_VECTORS.items()], headers=HAND_HEADERS, interactive=True,
-                label="Hand-made vectors: edit them", visible=False, datatype=["str"] + ["number"] * 4,
+                label=T("hand_table"), visible=False, datatype=["str"] + ["number"] * 4,
             )
         with gr.Column(scale=2):
-            kind = gr.Radio(TOKENIZERS, value="bpe", label="Tokenize with")
-            table_for = gr.Radio(TOKENIZERS, value="bpe", label="nn.Embedding rows for (its vocab size)")
+            kind = gr.Radio(TOKENIZERS, value="bpe", label=T("tokenize_with"))
+            table_for = gr.Radio(TOKENIZERS, value="bpe", label=T("rows_for"))
             with gr.Row():
                 dim = gr.Slider(2, 64, value=4, step=1, label="embedding_dim")
                 seed = gr.Number(0, precision=0, label="seed", minimum=0)
             with gr.Row():
-                dims = gr.Textbox(DEFAULT_DIMS["random"], label="three dimensions to plot", elem_id="emb-dims")
-                pca = gr.Checkbox(False, label="PCA instead")
+                dims = gr.Textbox(DEFAULT_DIMS["random"], label=T("dims"), elem_id="emb-dims")
+                pca = gr.Checkbox(False, label=T("pca"))
             with gr.Row():
-                positions = gr.Checkbox(False, label="add position embeddings")
-                lines = gr.Checkbox(False, label="join consecutive tokens")
+                positions = gr.Checkbox(False, label=T("positions"))
+                lines = gr.Checkbox(False, label=T("lines"))
     note = gr.Markdown(elem_id="emb-note")
     with gr.Row():
-        scatter = gr.Plot(label="3D view (drag to rotate)", elem_id="emb-scatter")
-        heatmap = gr.Plot(label="cosine similarity, every dimension", elem_id="emb-heatmap")
+        scatter = gr.Plot(label=T("scatter"), elem_id="emb-scatter")
+        heatmap = gr.Plot(label=T("heatmap"), elem_id="emb-heatmap")
     with gr.Row():
         with gr.Column(scale=1):
-            token = gr.Dropdown(label="nearest neighbours of", choices=[], elem_id="emb-token")
+            token = gr.Dropdown(label=T("neighbours_of"), choices=[], elem_id="emb-token")
             neighbour_note = gr.Markdown()
-        neighbours = gr.Dataframe(headers=["token", "id", "cosine"], label="neighbours (whole vocabulary)",
+        neighbours = gr.Dataframe(headers=["token", "id", "cosine"], label=T("neighbours"),
                                   interactive=False, elem_id="emb-neighbours")
-    gr.Markdown(prose.EMBEDDINGS_MISTAKES)
+    gr.Markdown(T("embeddings_mistakes"), elem_classes="mlm-prose")
 
     settings = [sentence_a, sentence_b, kind, table_for, dim, seed]
     inputs = [source, *settings, dims, pca, positions, lines, hand]
@@ -183,7 +185,7 @@ def build_embeddings_tab():
     def switch(src):
         return gr.update(value=DEFAULT_DIMS[src]), gr.update(visible=src == "hand")
 
-    source.change(switch, source, [dims, hand], api_name="emb_switch", api_visibility="private")
+    source.input(switch, source, [dims, hand], api_name="emb_switch", api_visibility="private")  # not on link loads
     neighbour_args = dict(fn=neighbours_fn, inputs=[source, token, *settings, positions, hand],
                           outputs=[neighbours, neighbour_note], api_visibility="undocumented")
     gr.on([source.change, sentence_a.submit, sentence_b.submit, kind.change, table_for.change, dim.release,
@@ -192,6 +194,8 @@ def build_embeddings_tab():
           trigger_mode="always_last").then(api_name="neighbours_after_view", **neighbour_args)
     token.input(api_name="neighbours", **neighbour_args)
     gr.api(embed_api, api_name="embed")
-    return lambda demo: demo.load(
-        embeddings_view_fn, inputs, outputs, api_name="embeddings_view_load", api_visibility="private"
-    ).then(api_name="neighbours_after_load", **neighbour_args)
+    def refresh(load):
+        load.then(embeddings_view_fn, inputs, outputs, api_name="embeddings_view_load", api_visibility="private").then(
+            api_name="neighbours_after_load", **neighbour_args)
+
+    return TabParts(refresh, {"source": source, "dims": dims, "dim": dim})

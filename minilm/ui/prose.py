@@ -61,22 +61,37 @@ in the gaps (red in the picture) are never seen. A stride of 1 on a big text: wi
 token count: it counts batches."""
 
 
-def windows_summary(stats, batch_size: int) -> str:
-    """The numbers under the sliders, in words."""
+_SUMMARY = {
+    "en": {
+        "head": "**{n:,} tokens → {w:,} windows → {b:,} batches** of up to {bs}.",
+        "shape": "`x` and `y` are `[{rows}, {L}]` tensors (batch, context_length).",
+        "overlap": "Consecutive windows share {o} tokens (stride {s} < context_length {L}).",
+        "gap": "Stride {s} > context_length {L}: {g} tokens between windows are never seen.",
+        "skipped": "{k:,} tokens are in no input (gaps and the dropped tail); {t:,} are never a target.",
+        "padded": "{p} tail window(s) padded; their missing targets are -100.",
+    },
+    "tr": {
+        "head": "**{n:,} token → {w:,} pencere → {b:,} yığın** (en çok {bs} pencere).",
+        "shape": "`x` ve `y`, `[{rows}, {L}]` boyutlu tensörlerdir (yığın, context_length).",
+        "overlap": "Ardışık pencereler {o} token paylaşır (stride {s} < context_length {L}).",
+        "gap": "Stride {s} > context_length {L}: pencerelerin arasındaki {g} token hiç görülmez.",
+        "skipped": "{k:,} token hiçbir girdide yok (boşluklar ve atılan kuyruk); {t:,} token hiç hedef olmuyor.",
+        "padded": "{p} kuyruk penceresi dolduruldu; eksik hedefleri -100.",
+    },
+}
+
+
+def windows_summary(stats, batch_size: int, lang: str = "en") -> str:
+    """The numbers under the sliders, in words, in English or Turkish."""
+    say = _SUMMARY.get(lang, _SUMMARY["en"])
     n_batches = -(-stats.n_windows // batch_size)
-    lines = [
-        f"**{stats.n_tokens:,} tokens → {stats.n_windows:,} windows → {n_batches:,} batches** of up to {batch_size}.",
-        f"`x` and `y` are `[{min(batch_size, stats.n_windows)}, {stats.context_length}]` tensors (batch, context_length).",
-    ]
-    if stats.overlap:
-        lines.append(f"Consecutive windows share {stats.overlap} tokens (stride {stats.stride} < context_length {stats.context_length}).")
-    if stats.gap:
-        lines.append(f"Stride {stats.stride} > context_length {stats.context_length}: {stats.gap} tokens between windows are never seen.")
-    if stats.n_skipped:
-        lines.append(f"{stats.n_skipped:,} tokens are in no input (gaps and the dropped tail); {stats.n_never_target:,} are never a target.")
-    if stats.n_padded:
-        lines.append(f"{stats.n_padded} tail window(s) padded; their missing targets are -100.")
-    return "\n\n".join(lines)
+    values = dict(n=stats.n_tokens, w=stats.n_windows, b=n_batches, bs=batch_size, rows=min(batch_size, stats.n_windows),
+                  L=stats.context_length, s=stats.stride, o=stats.overlap, g=stats.gap, k=stats.n_skipped,
+                  t=stats.n_never_target, p=stats.n_padded)
+    shown = ["head", "shape", *[key for key, on in (("overlap", stats.overlap), ("gap", stats.gap),
+                                                    ("skipped", stats.n_skipped), ("padded", stats.n_padded)) if on]]
+    return "\n\n".join(say[key].format(**values) for key in shown)
+
 
 EMBEDDINGS_A = "the capital of united states and the capital of france"
 EMBEDDINGS_B = "the capital of united states and the capital of germany"

@@ -19,13 +19,15 @@ from minilm.text import MAX_CHARS, clean_text, read_text_file
 from minilm.token_ids import write_token_ids
 from minilm.train import MAX_VOCAB_SIZE, MIN_VOCAB_SIZE, train_bpe
 from minilm.ui import prose
+from minilm.ui.i18n import T
+from minilm.ui.links import TabParts
 from minilm.ui.shared import GEMMA
 
 LOCAL_CHOICES = [
-    ("BPE · assets/tokenizer.json", "bpe"),
-    ("Word level · assets/tokenizer_word.json", "word"),
-    ("My uploaded tokenizer.json", "upload"),
-    ("My trained BPE", "trained"),
+    (T("local_bpe_choice"), "bpe"),
+    (T("local_word_choice"), "word"),
+    (T("uploaded_choice"), "upload"),
+    (T("trained_choice"), "trained"),
 ]
 MAX_TRAIN_BYTES = 5 * 1024 * 1024
 
@@ -165,46 +167,46 @@ def _as_dict(tok) -> dict:
 
 
 def build_tokens_tab():
-    """Lay out the tab; returns its text box and a function wiring the first render to page load."""
+    """Lay out the tab; returns its text box and its `TabParts` (link fields, first render)."""
     own = gr.State({})
-    gr.Markdown(prose.TOKENS_WHAT)
+    gr.Markdown(T("tokens_what"), elem_classes="mlm-prose")
     with gr.Row():
         with gr.Column(scale=3):
             text = gr.Textbox(
-                value=prose.EXAMPLES[0], label=f"Text (up to {MAX_CHARS:,} characters)",
+                value=prose.EXAMPLES[0], label=T("text_label"),
                 lines=4, max_length=MAX_CHARS, elem_id="tokens-text",
             )
-            gr.Examples([[e] for e in prose.EXAMPLES], inputs=[text], label="Try")
+            gr.Examples([[e] for e in prose.EXAMPLES], inputs=[text], label=T("try"))
         with gr.Column(scale=2):
-            choice = gr.Radio(LOCAL_CHOICES, value="bpe", label="Local tokenizer", elem_id="tokens-local-choice")
-            add_bos = gr.Checkbox(True, label="Add special tokens (<bos> at the start)", elem_id="tokens-add-bos")
-            split_special = gr.Checkbox(False, label="Read typed special tokens (<bos>) as text")
-            with gr.Accordion("Your own tokenizer", open=False):
-                upload = gr.File(label="Upload a tokenizer.json", file_types=[".json"], type="filepath")
-                gr.Markdown(prose.TRAIN_HELP)
-                train_source = gr.Radio([("the corpus", "corpus"), ("my .txt file", "file")], value="corpus", label="Train on")
-                train_file = gr.File(label="Text to train on (.txt, UTF-8, up to 5 MB)", file_types=[".txt"], type="filepath")
-                vocab_size = gr.Slider(MIN_VOCAB_SIZE, 8000, value=1024, step=1, label="Vocabulary size")
-                train_button = gr.Button("Train a BPE")
+            choice = gr.Radio(LOCAL_CHOICES, value="bpe", label=T("local_tokenizer"), elem_id="tokens-local-choice")
+            add_bos = gr.Checkbox(True, label=T("add_bos"), elem_id="tokens-add-bos")
+            split_special = gr.Checkbox(False, label=T("split_special"))
+            with gr.Accordion(T("own_tokenizer"), open=False):
+                upload = gr.File(label=T("upload_tokenizer"), file_types=[".json"], type="filepath")
+                gr.Markdown(T("train_help"))
+                train_source = gr.Radio([(T("the_corpus"), "corpus"), (T("my_txt"), "file")], value="corpus", label=T("train_on"))
+                train_file = gr.File(label=T("train_text"), file_types=[".txt"], type="filepath")
+                vocab_size = gr.Slider(MIN_VOCAB_SIZE, 8000, value=1024, step=1, label=T("vocab_size"))
+                train_button = gr.Button(T("train_bpe"))
                 own_status = gr.Markdown()
     status = gr.Markdown(elem_id="tokens-status")
     with gr.Row(equal_height=False):
-        local_html = gr.HTML(label="Local tokenizer", elem_id="tokens-local")
-        gemma_html = gr.HTML(label="Gemma 3", elem_id="tokens-gemma")
-    gr.Markdown(prose.BOUNDARIES_HELP)
+        local_html = gr.HTML(label=T("local_tokenizer"), elem_id="tokens-local")
+        gemma_html = gr.HTML(label=T("gemma3"), elem_id="tokens-gemma")
+    gr.Markdown(T("boundaries_help"), elem_classes="mlm-prose")
     boundaries = gr.HTML(elem_id="tokens-boundaries")
-    with gr.Accordion("Show the code", open=False):
+    with gr.Accordion(T("show_code"), open=False):
         code = gr.Code(language="python", interactive=False, elem_id="tokens-code")
-    with gr.Accordion("Tokenize a whole text file (token_ids.txt)", open=False):
-        gr.Markdown(prose.FILE_HELP)
+    with gr.Accordion(T("whole_file"), open=False):
+        gr.Markdown(T("file_help"))
         with gr.Row():
-            ids_source = gr.File(label="Your .txt (empty: assets/text.txt)", file_types=[".txt"], type="filepath")
+            ids_source = gr.File(label=T("your_txt_or_corpus"), file_types=[".txt"], type="filepath")
             with gr.Column():
-                ids_with = gr.Radio(LOCAL_CHOICES[:2] + [("Gemma 3", "gemma")], value="bpe", label="Tokenizer")
-                ids_button = gr.Button("Make token_ids.txt")
+                ids_with = gr.Radio(LOCAL_CHOICES[:2] + [(T("gemma3"), "gemma")], value="bpe", label=T("tokenizer"))
+                ids_button = gr.Button(T("make_ids"))
         ids_file = gr.File(label="token_ids.txt", interactive=False)
         ids_status = gr.Markdown()
-    gr.Markdown(prose.TOKENS_MISTAKES)
+    gr.Markdown(T("tokens_mistakes"), elem_classes="mlm-prose")
     timer = gr.Timer(1.0, active=False)
 
     inputs = [text, choice, add_bos, split_special, own]
@@ -222,6 +224,5 @@ def build_tokens_tab():
     ).then(tokenize_view, inputs, outputs, api_name="tokenize_view_trained", api_visibility="private")
     ids_button.click(token_ids_file, [ids_source, ids_with, add_bos, own], [ids_file, ids_status], api_name="token_ids")
     gr.api(tokenize_api, api_name="tokenize")
-    return text, lambda demo: demo.load(
-        tokenize_view, inputs, outputs, api_name="tokenize_view_load", api_visibility="private"
-    )
+    refresh = lambda load: load.then(tokenize_view, inputs, outputs, api_name="tokenize_view_load", api_visibility="private")  # noqa: E731
+    return text, TabParts(refresh, {"text": text, "tokenizer": choice})

@@ -13,10 +13,11 @@ from minilm.assets import corpus_text, local_tokenizer
 from minilm.embedding_lab import embedding_views, sentence_vectors
 from minilm.text import clean_text, read_text_file
 from minilm.ui import prose
+from minilm.ui.i18n import T, language, say
 from minilm.ui.shared import GEMMA, GEMMA_MODEL
 from minilm.windows import whole_number
 
-SOURCES = [("assets/text.txt", "corpus"), ("my .txt file", "file"), ("the text in the Tokens tab", "prompt")]
+SOURCES = [(T("corpus_source"), "corpus"), (T("my_txt"), "file"), (T("prompt_source"), "prompt")]
 
 
 def _ids(source, path, prompt) -> list[int]:
@@ -62,7 +63,8 @@ def loss_figure(history: dict, vocab_size: int):
     return fig
 
 
-def train_run(source, path, prompt, n_blocks, width, context_length, stride, batch_size, steps, lr, mistake):
+def train_run(source, path, prompt, n_blocks, width, context_length, stride, batch_size, steps, lr, mistake,
+              request: gr.Request = None):
     """Stream (status, chart, model) while training; with `mistake`, a y = x run follows."""
     from minilm.training import train  # torch loads here, not when the app is built
 
@@ -91,7 +93,7 @@ def train_run(source, path, prompt, n_blocks, width, context_length, stride, bat
             yield f"⚠️ {err}", gr.update(), gr.update()
             return
     if mistake:
-        yield status + "\n\n" + prose.TRAIN_MISTAKE, loss_figure(history, len(tok)), model
+        yield status + "\n\n" + say("train_mistake", language(request)), loss_figure(history, len(tok)), model
 
 
 def _status(run, event, config, notes) -> str:
@@ -162,48 +164,48 @@ def embeddings_before_after(model, sentence):
 
 def build_train_tab(prompt: gr.Textbox):
     model = gr.State(None)
-    gr.Markdown(prose.TRAIN_WHAT)
+    gr.Markdown(T("train_what"), elem_classes="mlm-prose")
     with gr.Row():
         with gr.Column(scale=2):
-            source = gr.Radio(SOURCES, value="corpus", label="Train on (local BPE tokens)")
-            path = gr.File(label="Your .txt", file_types=[".txt"], type="filepath", visible=False)
-            mistake = gr.Checkbox(False, label="also run the y = x mistake, on the same chart")
+            source = gr.Radio(SOURCES, value="corpus", label=T("train_source"))
+            path = gr.File(label=T("your_txt"), file_types=[".txt"], type="filepath", visible=False)
+            mistake = gr.Checkbox(False, label=T("also_mistake"))
             with gr.Row():
-                start = gr.Button("Start", variant="primary", elem_id="train-start")
-                stop = gr.Button("Stop", elem_id="train-stop")
+                start = gr.Button(T("start"), variant="primary", elem_id="train-start")
+                stop = gr.Button(T("stop"), elem_id="train-stop")
         with gr.Column(scale=3):
             with gr.Row():
-                n_blocks = gr.Slider(0, 4, value=2, step=1, label="blocks (0 = single-layer)")
-                width = gr.Slider(16, 256, value=64, step=16, label="width")
+                n_blocks = gr.Slider(0, 4, value=2, step=1, label=T("blocks"))
+                width = gr.Slider(16, 256, value=64, step=16, label=T("width"))
                 context_length = gr.Slider(4, 128, value=32, step=1, label="context_length")
             with gr.Row():
                 stride = gr.Slider(1, 128, value=8, step=1, label="stride")
                 batch_size = gr.Slider(1, 64, value=32, step=1, label="batch_size")
                 steps = gr.Slider(10, 3000, value=600, step=10, label="steps", elem_id="train-steps")
-            lr = gr.Number(3e-3, label="learning rate", minimum=1e-5, maximum=1.0)
+            lr = gr.Number(3e-3, label=T("learning_rate"), minimum=1e-5, maximum=1.0)
     status = gr.Markdown(elem_id="train-status")
-    chart = gr.Plot(label="loss", elem_id="train-chart")
+    chart = gr.Plot(label=T("loss"), elem_id="train-chart")
     with gr.Row():
         with gr.Column():
-            sample_prompt = gr.Textbox("the capital of", label="continue this")
+            sample_prompt = gr.Textbox("the capital of", label=T("continue_this"))
             with gr.Row():
-                temperature = gr.Slider(0, 2, value=0.8, step=0.05, label="temperature (0 = greedy)")
-                top_k = gr.Slider(0, 100, value=40, step=1, label="top-k (0 = all)")
-            sample_button = gr.Button("Sample")
-            sampled = gr.Textbox(label="sample", interactive=False, lines=3, elem_id="train-sample")
+                temperature = gr.Slider(0, 2, value=0.8, step=0.05, label=T("temperature"))
+                top_k = gr.Slider(0, 100, value=40, step=1, label=T("top_k"))
+            sample_button = gr.Button(T("sample"))
+            sampled = gr.Textbox(label=T("sample_out"), interactive=False, lines=3, elem_id="train-sample")
         with gr.Column():
-            emb_sentence = gr.Textbox("the capital of france is paris", label="embeddings of")
-            emb_button = gr.Button("Before and after training")
-            emb_plot = gr.Plot(label="token embeddings, PCA")
+            emb_sentence = gr.Textbox("the capital of france is paris", label=T("embeddings_of"))
+            emb_button = gr.Button(T("before_after"))
+            emb_plot = gr.Plot(label=T("embeddings_pca"))
             emb_note = gr.Markdown()
-    gr.Markdown(prose.NEXT_TOKEN_WHAT)
+    gr.Markdown(T("next_token_what"), elem_classes="mlm-prose")
     with gr.Row():
-        next_prompt = gr.Textbox("the capital of france is", label="context", scale=3)
-        next_button = gr.Button("Next token", scale=1)
+        next_prompt = gr.Textbox("the capital of france is", label=T("context"), scale=3)
+        next_button = gr.Button(T("next_token"), scale=1)
     next_note = gr.Markdown()
     with gr.Row():
-        tiny_table = gr.Dataframe(headers=["token", "id", "p"], label="your tiny model", interactive=False)
-        gemma_table = gr.Dataframe(headers=["token", "id", "p"], label="Gemma 3 270M", interactive=False)
+        tiny_table = gr.Dataframe(headers=["token", "id", "p"], label=T("your_tiny_model"), interactive=False)
+        gemma_table = gr.Dataframe(headers=["token", "id", "p"], label=T("gemma_270m"), interactive=False)
 
     source.change(lambda s: gr.update(visible=s == "file"), source, path, api_name="train_show_file", api_visibility="private")
     run = start.click(train_run, [source, path, prompt, n_blocks, width, context_length, stride, batch_size, steps, lr, mistake],

@@ -17,11 +17,13 @@ from minilm.assets import LOCAL_TOKENIZERS, corpus_text, local_tokenizer
 from minilm.text import clean_text, read_text_file
 from minilm.token_ids import write_token_ids
 from minilm.ui import prose
+from minilm.ui.i18n import T, language, say
+from minilm.ui.links import TabParts
 from minilm.ui.shared import GEMMA
 from minilm.windows import WindowDataset, check_window_args, whole_number, window_stats
 
-SOURCES = [("the text in the Tokens tab", "prompt"), ("assets/text.txt", "corpus"), ("my .txt file", "file")]
-TOKENIZERS = [("local BPE", "bpe"), ("local word level", "word"), ("Gemma 3", "gemma")]
+SOURCES = [(T("prompt_source"), "prompt"), (T("corpus_source"), "corpus"), (T("my_txt"), "file")]
+TOKENIZERS = [(T("local_bpe"), "bpe"), (T("local_word"), "word"), (T("gemma3"), "gemma")]
 MAX_CONTEXT = 1024
 MAX_DOWNLOAD_WINDOWS = 200_000  # a 12-token window is ~100 bytes of JSONL: ~20 MB at most
 
@@ -54,7 +56,7 @@ def token_stream(source: str, text: str, path, kind: str) -> list[int]:
     raise ValueError(f"unknown source {source!r}")
 
 
-def windows_view_fn(source, text, path, kind, context_length, stride, batch_size, keep_tail, mistake):
+def windows_view_fn(source, text, path, kind, context_length, stride, batch_size, keep_tail, mistake, request: gr.Request = None):
     """(summary, pairs table, stream figure, stride figure) for the current settings."""
     try:
         ids = token_stream(source, text, path, kind)
@@ -68,7 +70,8 @@ def windows_view_fn(source, text, path, kind, context_length, stride, batch_size
     x, y = data.__getitems__(range(0, min(len(data), windows_view.MAX_PAIRS)))
     pairs = windows_view.pairs_html(x.tolist(), y.tolist(), tok.backend.id_to_token, mistake=mistake, total=len(data))
     tokens = [tok.backend.id_to_token(i) for i in ids[: windows_view.MAX_STREAM_TOKENS]]  # what the picture can show
-    summary = prose.windows_summary(stats, batch_size) + (prose.WINDOWS_MISTAKE if mistake else "")
+    lang = language(request)
+    summary = prose.windows_summary(stats, batch_size, lang) + (say("windows_mistake", lang) if mistake else "")
     return summary, pairs, windows_view.stream_figure(stats, tokens), windows_view.stride_figure(len(ids), context_length, stride)
 
 
@@ -132,33 +135,33 @@ def windows_api(
 
 
 def build_windows_tab(prompt: gr.Textbox):
-    gr.Markdown(prose.WINDOWS_WHAT)
+    gr.Markdown(T("windows_what"), elem_classes="mlm-prose")
     with gr.Row():
         with gr.Column(scale=2):
-            source = gr.Radio(SOURCES, value="corpus", label="Tokens from")
-            path = gr.File(label="Your .txt (UTF-8)", file_types=[".txt"], type="filepath", visible=False)
-            kind = gr.Radio(TOKENIZERS, value="bpe", label="Tokenizer")
+            source = gr.Radio(SOURCES, value="corpus", label=T("tokens_from"))
+            path = gr.File(label=T("your_txt"), file_types=[".txt"], type="filepath", visible=False)
+            kind = gr.Radio(TOKENIZERS, value="bpe", label=T("tokenizer"))
         with gr.Column(scale=3):
             context_length = gr.Slider(1, 256, value=12, step=1, label="context_length", elem_id="windows-context")
             stride = gr.Slider(1, 256, value=12, step=1, label="stride", elem_id="windows-stride")
             batch_size = gr.Slider(1, 64, value=1, step=1, label="batch_size")
             with gr.Row():
-                keep_tail = gr.Checkbox(False, label="keep the tail (pad it; targets ignored by the loss)")
-                mistake = gr.Checkbox(False, label="show the common mistake (y = x)")
+                keep_tail = gr.Checkbox(False, label=T("keep_tail"))
+                mistake = gr.Checkbox(False, label=T("show_mistake"))
     summary = gr.Markdown(elem_id="windows-summary")
     with gr.Row():
-        stream = gr.Plot(label="the stream and its windows")
-        strides = gr.Plot(label="A2: windows against stride")
+        stream = gr.Plot(label=T("stream_plot"))
+        strides = gr.Plot(label=T("stride_plot"))
     pairs = gr.HTML(elem_id="windows-pairs")
-    with gr.Accordion("Download the pairs and token_ids.txt", open=False):
+    with gr.Accordion(T("download_pairs"), open=False):
         with gr.Row():
-            fmt = gr.Radio(["jsonl", "csv"], value="jsonl", label="format")
-            download = gr.Button("Make the files")
+            fmt = gr.Radio(["jsonl", "csv"], value="jsonl", label=T("format"))
+            download = gr.Button(T("make_files"))
         with gr.Row():
-            pairs_file = gr.File(label="pairs", interactive=False)
+            pairs_file = gr.File(label=T("pairs"), interactive=False)
             ids_file = gr.File(label="token_ids.txt", interactive=False)
         download_status = gr.Markdown()
-    gr.Markdown(prose.WINDOWS_MISTAKES)
+    gr.Markdown(T("windows_mistakes"), elem_classes="mlm-prose")
 
     inputs = [source, prompt, path, kind, context_length, stride, batch_size, keep_tail, mistake]
     outputs = [summary, pairs, stream, strides]
@@ -169,4 +172,5 @@ def build_windows_tab(prompt: gr.Textbox):
     download.click(download_pairs, [source, prompt, path, kind, context_length, stride, keep_tail, fmt],
                    [pairs_file, ids_file, download_status], api_name="download_pairs")
     gr.api(windows_api, api_name="windows")
-    return lambda demo: demo.load(windows_view_fn, inputs, outputs, api_name="windows_view_load", api_visibility="private")
+    refresh = lambda load: load.then(windows_view_fn, inputs, outputs, api_name="windows_view_load", api_visibility="private")  # noqa: E731
+    return TabParts(refresh, {"context_length": context_length, "stride": stride, "windows_tokenizer": kind})
