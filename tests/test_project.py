@@ -16,7 +16,7 @@ def test_space_front_matter():
     front = README.split("---")[1]
     for key in ("title:", "emoji:", "sdk: gradio", "sdk_version: 6.31.0", "app_file: app.py", "license:"):
         assert key in front, key
-    assert "gradio==6.31.0" in (ROOT / "requirements.txt").read_text()
+    assert "gradio[mcp]==6.31.0" in (ROOT / "requirements.txt").read_text()
 
 
 def test_readme_has_two_commands_and_ci_runs_the_test_one():

@@ -125,7 +125,7 @@ def _all_rows(source, chosen, kind, table_for, dim, seed, hand):
     return table.weight.detach(), tok.backend.id_to_token
 
 
-def embed_api(text: str, source: str = "gemma", dims: str = "20, 21, 22") -> dict:
+def embed(text: str, source: str = "gemma", dims: str = "20, 21, 22") -> dict:
     """Embed the tokens of `text` with Gemma 3's embed_tokens ("gemma") or a seeded 4-d nn.Embedding
     for the local BPE ("random"). Returns tokens, ids, the table's name, each vector's norm, the
     three chosen dimensions of each vector and the full vectors."""
@@ -193,7 +193,7 @@ def build_embeddings_tab():
           embeddings_view_fn, inputs, outputs, api_name="embeddings_view", api_visibility="undocumented",
           trigger_mode="always_last").then(api_name="neighbours_after_view", **neighbour_args)
     token.input(api_name="neighbours", **neighbour_args)
-    gr.api(embed_api, api_name="embed")
+    gr.api(embed, api_name="embed")
     def refresh(load):
         load.then(embeddings_view_fn, inputs, outputs, api_name="embeddings_view_load", api_visibility="private").then(
             api_name="neighbours_after_load", **neighbour_args)

@@ -139,7 +139,7 @@ def token_ids_file(path, which, add_bos, own):
     return str(out), f"{len(ids):,} token ids from {name} ({len(text):,} characters) with {tokenizer.name}."
 
 
-def tokenize_api(text: str, tokenizer: str = "bpe", add_special_tokens: bool = True) -> dict:
+def tokenize(text: str, tokenizer: str = "bpe", add_special_tokens: bool = True) -> dict:
     """Tokenize text with a local tokenizer ("bpe" or "word") and with Gemma 3.
 
     Returns {"local": {...}, "gemma": {...}}, each with ids, tokens, offsets and kinds; "gemma" is
@@ -223,6 +223,6 @@ def build_tokens_tab():
         api_name="train_tokenizer", api_visibility="private",
     ).then(tokenize_view, inputs, outputs, api_name="tokenize_view_trained", api_visibility="private")
     ids_button.click(token_ids_file, [ids_source, ids_with, add_bos, own], [ids_file, ids_status], api_name="token_ids")
-    gr.api(tokenize_api, api_name="tokenize")
+    gr.api(tokenize, api_name="tokenize")
     refresh = lambda load: load.then(tokenize_view, inputs, outputs, api_name="tokenize_view_load", api_visibility="private")  # noqa: E731
     return text, TabParts(refresh, {"text": text, "tokenizer": choice})

@@ -108,7 +108,7 @@ def download_pairs(source, text, path, kind, context_length, stride, keep_tail, 
     return str(pairs_path), str(ids_path), f"{n:,} pairs{cut} and {len(ids):,} token ids."
 
 
-def windows_api(
+def windows(
     text: str, tokenizer: str = "bpe", context_length: int = 12, stride: int = 12, batch_size: int = 1,
     keep_tail: bool = False,
 ) -> dict:
@@ -171,6 +171,6 @@ def build_windows_tab(prompt: gr.Textbox):
     gr.on(triggers, windows_view_fn, inputs, outputs, api_name="windows_view", api_visibility="undocumented")
     download.click(download_pairs, [source, prompt, path, kind, context_length, stride, keep_tail, fmt],
                    [pairs_file, ids_file, download_status], api_name="download_pairs")
-    gr.api(windows_api, api_name="windows")
+    gr.api(windows, api_name="windows")
     refresh = lambda load: load.then(windows_view_fn, inputs, outputs, api_name="windows_view_load", api_visibility="private")  # noqa: E731
     return TabParts(refresh, {"context_length": context_length, "stride": stride, "windows_tokenizer": kind})
