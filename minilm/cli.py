@@ -1,6 +1,8 @@
 """`python -m minilm`: the seed's steps from a terminal.
 
     python -m minilm tokenize assets/text.txt -o token_ids.txt [--tokenizer bpe|word|gemma|PATH]
+    python -m minilm windows token_ids.txt --context-length 12 --stride 12 [--limit 5] [--jsonl pairs.jsonl]
+    python -m minilm embed "the capital of france" [--source gemma|random] [--dim 4] -o vectors.json
     python -m minilm train-tokenizer [--corpus assets/text.txt] [--vocab-size 1024] [--out assets]
 
 Errors print one line to stderr and exit with status 2 (bad input) or 1 (anything else).
@@ -43,6 +45,56 @@ def _cmd_tokenize(args) -> None:
     print(f"{len(ids):,} token ids from {args.text} ({tokenizer.name}) -> {args.out} in {seconds:.2f} s")
 
 
+def _cmd_windows(args) -> None:
+    import json
+
+    from minilm.token_ids import read_token_ids
+    from minilm.windows import WindowDataset, check_window_args, window_stats
+
+    ids = read_token_ids(args.token_ids)
+    context_length, stride = check_window_args(len(ids), args.context_length, args.stride, keep_tail=args.keep_tail)
+    stats = window_stats(len(ids), context_length, stride, keep_tail=args.keep_tail)
+    print(f"{stats.n_tokens:,} tokens -> {stats.n_windows:,} windows (context_length {context_length}, "
+          f"stride {stride}); {stats.n_skipped:,} tokens in no input, overlap {stats.overlap}", file=sys.stderr)
+    data = WindowDataset(ids, context_length, stride, keep_tail=args.keep_tail)
+    out = open(args.jsonl, "w", encoding="utf-8") if args.jsonl else None
+    step = 65_536  # windows gathered at a time: memory stays flat on long streams
+    for start in range(0, len(data), step):
+        x, y = data.__getitems__(range(start, min(start + step, len(data))))
+        for k, (xs, ys) in enumerate(zip(x.tolist(), y.tolist()), start):
+            if out:
+                out.write(json.dumps({"window": k, "x": xs, "y": ys}) + "\n")
+            elif k < args.limit:
+                print(f"window {k}: x={xs} y={ys}")
+        if out is None and start + step >= args.limit:
+            break
+    if out:
+        out.close()
+        print(f"wrote {len(data):,} pairs to {args.jsonl}", file=sys.stderr)
+
+
+def _cmd_embed(args) -> None:
+    import json
+
+    from minilm.embeddings import embed_with, gemma_embed_tokens, gemma_table_name, random_embedding
+
+    tokenizer = _tokenizer("gemma" if args.source == "gemma" else args.tokenizer)
+    ids = tokenizer.encode(args.text, add_special_tokens=False)
+    if args.source == "gemma":
+        from minilm.gemma import load_gemma
+
+        gemma = load_gemma()
+        vectors, table = gemma_embed_tokens(gemma, ids).float(), gemma_table_name(gemma)
+    else:
+        layer = random_embedding(len(tokenizer), args.dim, seed=args.seed)
+        table = f"nn.Embedding({len(tokenizer)}, {args.dim}), seed {args.seed}, untrained"
+        vectors = embed_with(layer, ids, tokenizer_name=args.tokenizer, table_name=table)
+    tokens = [tokenizer.backend.id_to_token(i) for i in ids]
+    record = {"table": table, "tokens": tokens, "ids": ids, "vectors": vectors.tolist()}
+    args.out.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    print(f"{len(ids)} vectors of {vectors.shape[1]} dimensions ({table}) -> {args.out}")
+
+
 def _cmd_train_tokenizer(args) -> None:
     from minilm.train import build_assets
 
@@ -59,6 +111,22 @@ def build_parser() -> argparse.ArgumentParser:
     tok.add_argument("--tokenizer", default="bpe", help="bpe, word, gemma, or a tokenizer.json path")
     tok.add_argument("--no-bos", action="store_true", help="do not prepend <bos>")
     tok.set_defaults(run=_cmd_tokenize)
+    win = sub.add_parser("windows", help="cut token_ids.txt into (x, y) pairs (seed step 5)")
+    win.add_argument("token_ids", type=Path, help="a token_ids.txt from the tokenize command")
+    win.add_argument("--context-length", type=int, default=12)
+    win.add_argument("--stride", type=int, default=12)
+    win.add_argument("--keep-tail", action="store_true", help="pad the last window (targets -100)")
+    win.add_argument("--limit", type=int, default=5, help="windows to print (without --jsonl)")
+    win.add_argument("--jsonl", type=Path, help="write every pair to this JSON-lines file")
+    win.set_defaults(run=_cmd_windows)
+    emb = sub.add_parser("embed", help="export the vectors of a text's tokens as JSON (seed steps 6-7)")
+    emb.add_argument("text")
+    emb.add_argument("--source", choices=["gemma", "random"], default="gemma")
+    emb.add_argument("--tokenizer", default="bpe", help="bpe or word (random source)")
+    emb.add_argument("--dim", type=int, default=4, help="embedding_dim (random source)")
+    emb.add_argument("--seed", type=int, default=0)
+    emb.add_argument("-o", "--out", type=Path, default=Path("vectors.json"))
+    emb.set_defaults(run=_cmd_embed)
     train = sub.add_parser("train-tokenizer", help="rebuild assets/tokenizer.json and tokenizer_word.json")
     train.add_argument("--corpus", type=Path, default=CORPUS)
     train.add_argument("--vocab-size", type=int, default=1024)

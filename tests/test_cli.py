@@ -57,3 +57,33 @@ def test_help():
     done = run("tokenize", "--help")
     assert done.returncode == 0 and "token_ids.txt" in done.stdout
     assert run().returncode == 2  # a subcommand is required
+
+
+def test_windows_subcommand(tmp_path):
+    """Seed step 5 from a terminal: the pairs written equal the DataLoader's."""
+    import json
+
+    from minilm.windows import create_data_loader
+
+    ids_path = tmp_path / "token_ids.txt"
+    assert run("tokenize", ASSETS / "text.txt", "-o", ids_path).returncode == 0
+    done = run("windows", ids_path, "--context-length", "6", "--stride", "4", "--jsonl", tmp_path / "pairs.jsonl")
+    assert done.returncode == 0, done.stderr
+    pairs = [json.loads(line) for line in (tmp_path / "pairs.jsonl").read_text().splitlines()]
+    expected = [(x.tolist(), y.tolist()) for bx, by in create_data_loader(read_token_ids(ids_path), 6, 4, batch_size=256)
+                for x, y in zip(bx, by)]
+    assert [(p["x"], p["y"]) for p in pairs] == expected
+    printed = run("windows", ids_path, "--limit", "2")
+    assert printed.stdout.count("window ") == 2 and "windows (context_length 12, stride 12)" in printed.stderr
+    bad = run("windows", ids_path, "--stride", "0")
+    assert bad.returncode == 2 and "stride must be at least 1" in bad.stderr
+
+
+def test_embed_subcommand(tmp_path):
+    import json
+
+    done = run("embed", "the capital of france", "--source", "random", "--dim", "8", "-o", tmp_path / "v.json")
+    assert done.returncode == 0, done.stderr
+    record = json.loads((tmp_path / "v.json").read_text())
+    assert record["ids"] == local_tokenizer("bpe").encode("the capital of france", add_special_tokens=False)
+    assert len(record["vectors"]) == len(record["ids"]) and len(record["vectors"][0]) == 8
