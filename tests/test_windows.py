@@ -128,3 +128,9 @@ def test_huge_counts_by_formula():
     stats = window_stats(10_000_000, 256, 1)
     assert stats.n_windows == 10_000_000 - 256 and stats.overlap == 255
     assert stats.n_skipped == 1 and stats.n_never_target == 1  # the last token is only a target, the first only an input
+
+
+def test_importable_from_the_package():
+    import minilm
+
+    assert minilm.create_data_loader is create_data_loader
