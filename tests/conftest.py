@@ -1,6 +1,6 @@
-"""Shared fixtures: the bundled Gemma (converted once per machine), and the app on a free port."""
+"""Shared fixtures: the bundled Gemma (converted once per machine), the app on a free port, Chromium."""
 
-import socket
+import os
 import sys
 from pathlib import Path
 
@@ -8,6 +8,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # tests talk to 127.0.0.1 only
+
+from helpers import CHROMIUM, CHROMIUM_ARGS, launch_app  # noqa: E402
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -29,14 +32,19 @@ def gemma():
 @pytest.fixture(scope="session")
 def app_url(gemma):
     """The real app, launched as `python app.py` would, on a free loopback port; Gemma ready."""
-    import app
-    from minilm.ui.shared import GEMMA
+    with launch_app() as url:
+        yield url
 
-    demo = app.build_demo()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    app.launch(demo, server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
-    GEMMA.wait(timeout=600)
-    yield demo.local_url
-    demo.close()
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium under Playwright; missing Chromium fails (a skipped check is no pass)."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium not found (looked for 'chromium' on PATH and {CHROMIUM}); "
+                    "install Debian's package: apt-get install -y chromium", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -6,20 +6,16 @@ must stay usable after it, and the ids must equal what the same tokenizers give 
 Space that answers fluently with wrong ids is worse than one that fails.
 """
 
-import json
-import os
-import uuid
 from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # tests talk to 127.0.0.1 only
+from helpers import post_to_queue
+from gradio_client import Client, handle_file
+from gradio_client.exceptions import AppError
 
-from gradio_client import Client, handle_file  # noqa: E402
-from gradio_client.exceptions import AppError  # noqa: E402
-
-from minilm.assets import corpus_text, local_tokenizer  # noqa: E402
-from minilm.text import MAX_CHARS  # noqa: E402
+from minilm.assets import corpus_text, local_tokenizer
+from minilm.text import MAX_CHARS
 
 pytestmark = pytest.mark.slow
 CAPITAL = "the capital of france is paris"
@@ -140,25 +136,8 @@ def test_lone_surrogate_is_repaired(client, app_url, gemma):
     The core must replace it with U+FFFD and tokenize. gradio_client cannot send one (it encodes
     the JSON body as UTF-8 and raises UnicodeEncodeError on the client side), so this posts the
     same queue request by hand with the JSON escape "\\ud800", which any other client could send."""
-    import httpx
-
-    config = client.config
-    fn_index = next(d["id"] for d in config["dependencies"] if d.get("api_name") == "tokenize")
-    base = app_url.rstrip("/") + "/gradio_api"
-    session = uuid.uuid4().hex
-    body = json.dumps({"data": ["a\ud800b", "bpe", True], "fn_index": fn_index, "session_hash": session})
-    assert "\\ud800" in body  # ensure_ascii: the surrogate travels as a JSON escape
-    with httpx.Client(timeout=60) as http:
-        joined = http.post(f"{base}/queue/join", content=body, headers={"content-type": "application/json"})
-        assert joined.status_code == 200, joined.text
-        message = None
-        with http.stream("GET", f"{base}/queue/data", params={"session_hash": session}) as stream:
-            for line in stream.iter_lines():
-                if line.startswith("data:"):
-                    message = json.loads(line[5:])
-                    if message.get("msg") == "process_completed":
-                        break
-    assert message and message["msg"] == "process_completed" and message.get("success", True), message
+    message = post_to_queue(app_url, client, "tokenize", ["a\ud800b", "bpe", True])
+    assert message["msg"] == "process_completed" and message.get("success", True), message
     result = message["output"]["data"][0]
     assert result["local"]["ids"] == local_tokenizer("bpe").encode("a\ufffdb")
     assert result["gemma"]["ids"] == gemma.tokenizer.encode("a\ufffdb")

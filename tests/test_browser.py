@@ -8,23 +8,16 @@ and ids the tokenizers give in-process, after a change event has gone through th
 
 import json
 import os
-import shutil
 
 import pytest
 
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # tests talk to 127.0.0.1 only
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
-
-from minilm.assets import local_tokenizer  # noqa: E402
-from minilm.compare import compare_boundaries  # noqa: E402
-from minilm.render import visible  # noqa: E402
+from minilm.assets import local_tokenizer
+from minilm.compare import compare_boundaries
+from minilm.render import visible
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 SCREENSHOT = "/tmp/minilm_tokens.png"
 WAIT_MS = 20_000
 
@@ -34,15 +27,6 @@ READ_CHIPS = """sel => [...document.querySelectorAll(sel + ' .mlm-chip')].map(c 
 CHIPS_EQUAL = f"([sel, want]) => JSON.stringify(({READ_CHIPS})(sel)) === JSON.stringify(want)"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium not found (looked for 'chromium' on PATH and {CHROMIUM}); "
-                    "install Debian's package: apt-get install -y chromium", pytrace=False)
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 class Tab:

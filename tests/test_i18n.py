@@ -9,17 +9,14 @@ server writes, followed the request's Accept-Language.
 
 import os
 import re
-import shutil
 from types import SimpleNamespace
 
 import pytest
 
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # tests talk to 127.0.0.1 only
-
-from minilm.ui import prose  # noqa: E402
-from minilm.ui.i18n import EN, language, say  # noqa: E402
-from minilm.ui.prose_tr import TR  # noqa: E402
-from minilm.windows import window_stats  # noqa: E402
+from minilm.ui import prose
+from minilm.ui.i18n import EN, language, say
+from minilm.ui.prose_tr import TR
+from minilm.windows import window_stats
 
 # Values that are the same in both languages on purpose: nothing in them is English prose.
 SAME_IN_BOTH = {
@@ -101,9 +98,6 @@ def test_windows_summary_and_say_follow_the_language():
 
 # --- In Chromium -------------------------------------------------------------------------------
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 WAIT_MS = 20_000
 SUMMARY = "() => document.querySelector('#windows-summary').innerText"
 BODY_TEXT = "() => document.body.innerText.replace(/\\s+/g, ' ')"
@@ -120,17 +114,6 @@ def plain(markdown: str) -> str:
     return re.sub(r"\s+", " ", text.replace("**", "").replace("*", "").replace("`", "")).strip()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium not found (looked for 'chromium' on PATH and {CHROMIUM}); "
-                    "install Debian's package: apt-get install -y chromium", pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def open_page(browser, url, locale, accept_language):

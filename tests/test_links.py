@@ -6,8 +6,6 @@ the running app both ways, as the README's snippets do, and check the preset vie
 
 import functools
 import http.server
-import os
-import shutil
 import socket
 import threading
 from pathlib import Path
@@ -16,7 +14,6 @@ import pytest
 
 from minilm.links import MAX_LINK_TEXT, parse_state, state_url
 
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 
 @pytest.mark.parametrize(
@@ -69,31 +66,18 @@ def blog(app_url, tmp_path_factory):
     server.shutdown()
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    path = shutil.which("chromium") or "/usr/bin/chromium"
-    if not os.path.exists(path):
-        pytest.fail("Chromium not found: apt-get install -y chromium", pytrace=False)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=path, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield browser
-        browser.close()
-
-
 def _summary_windows(locator) -> str:
     return locator.inner_text(timeout=30_000).split("→")[1].strip()
 
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_embedded_both_ways_on_another_origin(chromium, blog, app_url):
+def test_embedded_both_ways_on_another_origin(browser, blog, app_url):
     from minilm.assets import corpus_text, local_tokenizer
     from minilm.windows import count_windows
 
     n = len(local_tokenizer("bpe").encode_long(corpus_text()))
-    page = chromium.new_page(viewport={"width": 1100, "height": 1800})
+    page = browser.new_page(viewport={"width": 1100, "height": 1800})
     page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("http://127.0.0.1", "http://localhost")) else r.abort())
     page.goto(blog)
     frame = page.frame_locator("#frame")
@@ -112,8 +96,8 @@ def test_embedded_both_ways_on_another_origin(chromium, blog, app_url):
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_link_restores_and_copy_link_reproduces(chromium, app_url):
-    context = chromium.new_context(viewport={"width": 1300, "height": 1000})
+def test_link_restores_and_copy_link_reproduces(browser, app_url):
+    context = browser.new_context(viewport={"width": 1300, "height": 1000})
     page = context.new_page()
     page.goto(f"{app_url}?tab=windows&context_length=8&stride=4&tokenizer=word&stride=4")
     page.wait_for_function("() => document.querySelector('#windows-summary')?.innerText?.includes('[1, 8]')", timeout=30_000)

@@ -6,26 +6,19 @@ package's own client over streamable HTTP, as an assistant would.
 
 import ast
 import asyncio
-import socket
+import concurrent.futures
 
 import pytest
+
+from helpers import launch_app
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def mcp_url(gemma):
-    import app
-    from minilm.ui.shared import GEMMA
-
-    demo = app.build_demo()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    app.launch(demo, server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, mcp_server=True)
-    GEMMA.wait(timeout=600)
-    yield f"http://127.0.0.1:{port}/gradio_api/mcp/"
-    demo.close()
+    with launch_app(mcp_server=True) as url:
+        yield f"{url}gradio_api/mcp/"
 
 
 def _session(url, work):
@@ -38,7 +31,9 @@ def _session(url, work):
                 await session.initialize()
                 return await work(session)
 
-    return asyncio.run(run())
+    # In a thread of its own: Playwright's sync API may already run an event loop in this one.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, run()).result()
 
 
 def _result(call) -> dict:

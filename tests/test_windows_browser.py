@@ -7,23 +7,16 @@ a y that is not the shift of x, teaches the very mistake the tab exists to preve
 """
 
 import os
-import shutil
 
 import pytest
 
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # tests talk to 127.0.0.1 only
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
-
-from minilm.assets import corpus_text, local_tokenizer  # noqa: E402
-from minilm.render import visible  # noqa: E402
-from minilm.windows import count_windows, create_data_loader  # noqa: E402
+from minilm.assets import corpus_text, local_tokenizer
+from minilm.render import visible
+from minilm.windows import count_windows, create_data_loader
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 SCREENSHOT = "/tmp/minilm_windows.png"
 WAIT_MS = 20_000
 SHOWN = 8  # windows drawn as tables (minilm.windows_view.MAX_PAIRS)
@@ -36,15 +29,6 @@ READ_PAIRS = """() => [...document.querySelectorAll('#windows-pairs table.mlm-pa
 SUMMARY = "() => document.querySelector('#windows-summary').innerText"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium not found (looked for 'chromium' on PATH and {CHROMIUM}); "
-                    "install Debian's package: apt-get install -y chromium", pytrace=False)
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 class Tab:

@@ -9,20 +9,17 @@ would train a model that looks fine and learns nothing.
 
 import csv
 import json
-import os
 import re
-import uuid
 from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # tests talk to 127.0.0.1 only
+from helpers import post_to_queue
+from gradio_client import Client
+from gradio_client.exceptions import AppError
 
-from gradio_client import Client  # noqa: E402
-from gradio_client.exceptions import AppError  # noqa: E402
-
-from minilm.assets import corpus_text, local_tokenizer  # noqa: E402
-from minilm.windows import IGNORE_INDEX, create_data_loader  # noqa: E402
+from minilm.assets import corpus_text, local_tokenizer
+from minilm.windows import IGNORE_INDEX, create_data_loader
 
 pytestmark = pytest.mark.slow
 TEXT = corpus_text()[:800]  # real, non-repeating prose: ~310 BPE tokens, so windows do not repeat either
@@ -127,24 +124,8 @@ def test_nan_context_length_gives_clear_error(client, app_url):
     Python's json, which the server uses, parses the bare `NaN` token: post the queue request by hand."""
     with pytest.raises(ValueError, match="not JSON compliant"):  # the reason for the hand-made request
         windows(client, context_length=float("nan"))
-    import httpx
-
-    fn_index = next(d["id"] for d in client.config["dependencies"] if d.get("api_name") == "windows")
-    base = app_url.rstrip("/") + "/gradio_api"
-    session = uuid.uuid4().hex
-    body = json.dumps({"data": [TEXT, "bpe", float("nan"), 4, 1, False], "fn_index": fn_index, "session_hash": session})
-    assert "NaN" in body
-    with httpx.Client(timeout=60) as http:
-        joined = http.post(f"{base}/queue/join", content=body, headers={"content-type": "application/json"})
-        assert joined.status_code == 200, joined.text
-        message = None
-        with http.stream("GET", f"{base}/queue/data", params={"session_hash": session}) as stream:
-            for line in stream.iter_lines():
-                if line.startswith("data:"):
-                    message = json.loads(line[5:])
-                    if message.get("msg") == "process_completed":
-                        break
-    assert message and message["msg"] == "process_completed" and message["success"] is False, message
+    message = post_to_queue(app_url, client, "windows", [TEXT, "bpe", float("nan"), 4, 1, False])
+    assert message["msg"] == "process_completed" and message["success"] is False, message
     assert message["output"]["error"] == "context_length must be a whole number, got nan"
     assert_still_works(client)
 
