@@ -30,6 +30,14 @@ def gemma():
 
 
 @pytest.fixture(scope="session")
+def gemma_model(gemma):
+    """The whole Gemma 3 270M from the bundled GGUF (~35 s, ~2.6 GB), as the Train tab builds it."""
+    from minilm.next_token import load_gemma_model
+
+    return load_gemma_model(gemma)
+
+
+@pytest.fixture(scope="session")
 def app_url(gemma):
     """The real app, launched as `python app.py` would, on a free loopback port; Gemma ready."""
     with launch_app() as url:

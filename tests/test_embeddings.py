@@ -14,17 +14,10 @@ from minilm.projection import cosine_matrix, parse_dims, project_dims, project_p
 IDS = [2, 1437, 5279, 529, 61034, 563, 48117, 0, 262_143, 236_743]
 
 
-@pytest.fixture(scope="module")
-def seed_model(gemma):
-    """The seed's route on the bundled GGUF: the whole model (~35 s, ~2.6 GB), then embed_tokens."""
-    from transformers import Gemma3ForCausalLM
-
-    return Gemma3ForCausalLM.from_pretrained(str(gemma.path.parent), gguf_file=gemma.path.name)
-
-
 @pytest.mark.slow
-def test_bundled_equals_transformers_embed_tokens(gemma, seed_model):
-    expected = seed_model.model.embed_tokens(torch.tensor(IDS))
+def test_bundled_equals_transformers_embed_tokens(gemma, gemma_model):
+    """The seed's route: the whole model from the GGUF, then embed_tokens."""
+    expected = gemma_model.model.embed_tokens(torch.tensor(IDS))
     ours = emb.gemma_embed_tokens(gemma, IDS)
     torch.testing.assert_close(ours, expected, rtol=0, atol=0)  # bit for bit
     assert ours.shape == (len(IDS), 640) and "262,144 x 640" in emb.gemma_table_name(gemma)
