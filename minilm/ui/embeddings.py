@@ -155,8 +155,8 @@ def build_embeddings_tab():
                 label=T("hand_table"), visible=False, datatype=["str"] + ["number"] * 4,
             )
         with gr.Column(scale=2):
-            kind = gr.Radio(TOKENIZERS, value="bpe", label=T("tokenize_with"))
-            table_for = gr.Radio(TOKENIZERS, value="bpe", label=T("rows_for"))
+            kind = gr.Radio(TOKENIZERS, value="bpe", label=T("tokenize_with"), elem_id="emb-kind")
+            table_for = gr.Radio(TOKENIZERS, value="bpe", label=T("rows_for"), elem_id="emb-rows")
             with gr.Row():
                 dim = gr.Slider(2, 64, value=4, step=1, label="embedding_dim")
                 seed = gr.Number(0, precision=0, label="seed", minimum=0)
@@ -185,10 +185,13 @@ def build_embeddings_tab():
     def switch(src):
         return gr.update(value=DEFAULT_DIMS[src]), gr.update(visible=src == "hand")
 
-    source.input(switch, source, [dims, hand], api_name="emb_switch", api_visibility="private")  # not on link loads
     neighbour_args = dict(fn=neighbours_fn, inputs=[source, token, *settings, positions, hand],
                           outputs=[neighbours, neighbour_note], api_visibility="undocumented")
-    gr.on([source.change, sentence_a.submit, sentence_b.submit, kind.change, table_for.change, dim.release,
+    # User choices only (links set the source themselves): new default dims first, then the view.
+    source.input(switch, source, [dims, hand], api_name="emb_switch", api_visibility="private").then(
+        embeddings_view_fn, inputs, outputs, api_name="embeddings_view_switch", api_visibility="private"
+    ).then(api_name="neighbours_after_switch", **neighbour_args)
+    gr.on([sentence_a.submit, sentence_b.submit, kind.change, table_for.change, dim.release,
            seed.submit, dims.submit, pca.change, positions.change, lines.change, hand.input],
           embeddings_view_fn, inputs, outputs, api_name="embeddings_view", api_visibility="undocumented",
           trigger_mode="always_last").then(api_name="neighbours_after_view", **neighbour_args)
