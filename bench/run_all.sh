@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # Run every benchmark from the repo root; exit non-zero if any target is missed.
-# Usage: bench/run_all.sh [python]   (default: $PYTHON, else /work/venv/bin/python if present, else python)
+# Usage: bench/run_all.sh [python [name ...]]
+#   python: default .venv/bin/python if present, else $PYTHON, else python ("" also means the default)
+#   names:  a subset of the scripts below, e.g. `bench/run_all.sh "" windows train`
 set -u
 cd "$(dirname "$0")/.."
-PY="${1:-${PYTHON:-}}"
+PY="${1:-}"
 if [ -z "$PY" ]; then
-  if [ -x /work/venv/bin/python ]; then PY=/work/venv/bin/python; else PY=python; fi
+  if [ -x .venv/bin/python ]; then PY=.venv/bin/python; else PY="${PYTHON:-python}"; fi
 fi
+shift $(( $# > 0 ? 1 : 0 ))
+scripts="${*:-gemma_startup app_startup tokens_handler tokenize_file windows embeddings train}"
+echo "interpreter: $PY"
 status=0
-for script in gemma_startup app_startup tokens_handler tokenize_file; do
+for script in $scripts; do
   echo
   echo "################ bench/$script.py"
   start=$(date +%s)

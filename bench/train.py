@@ -1,0 +1,247 @@
+"""The Train tab's default run, `minilm.training.train`, against the plain eager loop at the same size.
+
+Target: `train(ids, 1024, TrainConfig())` on `local_tokenizer("bpe").encode_long(corpus_text())`
+finishes in under 60 s (wall, from the call to the last event, model construction included) and
+ends with a validation loss well below ln(1024) = 6.93 (here: under 5.0). Reported: steps/s,
+tokens/s (x tokens per second), final train loss (one batch) and validation loss.
+
+Reference, same run: "the plain eager loop", the same model size and hyperparameters written the
+plain way: the seed's `make_windows` + `TinyDataset` + `DataLoader(shuffle=True)`, attention by
+hand (q @ k.T / sqrt(d), causal mask with masked_fill, softmax, @ v) instead of
+`F.scaled_dot_product_attention`, torch's default intra-op thread count, and `loss.item()` every
+step. Same split, initialisation, AdamW groups and betas, warmup + cosine schedule, clipping,
+evaluation every 50 steps on the same held-out windows, and the same number of steps. Its steps/s
+is compared with ours (no target). Every route runs in a fresh process (ours with one torch
+thread, as the app sets it in `app._warm_up`). One more run of the plain loop with one torch thread
+(skip it with `--no-variants`) splits the gap between the thread count and the rest.
+
+    python bench/train.py [--runs-ours 3] [--runs-ref 3] [--steps 600] [--no-variants]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from _util import header, median, run_child, verdict  # noqa: E402  (bench/ is sys.path[0] when run as a script)
+
+TARGET_S = 60.0
+TARGET_VAL = 5.0
+VOCAB = 1024
+
+OURS = """
+import torch
+torch.set_num_threads(1)
+from dataclasses import replace
+from minilm.assets import corpus_text, local_tokenizer
+from minilm.training import TrainConfig, train
+ids = local_tokenizer("bpe").encode_long(corpus_text())
+config = replace(TrainConfig(), steps={steps})
+t0, c0 = _bench_time.perf_counter(), _bench_time.process_time()
+for event in train(ids, {vocab}, config):
+    pass
+seconds, cpu = _bench_time.perf_counter() - t0, _bench_time.process_time() - c0
+from bench._proc import hwm_mb
+_bench_report(hwm_mb=hwm_mb(), seconds=seconds, loop_cpu_s=cpu, steps=event.step, steps_per_s=event.steps_per_s,
+              tokens_per_s=event.tokens_per_s, train_loss=event.train_loss, val_loss=event.val_loss,
+              stopped=event.stopped, n_ids=len(ids), threads=torch.get_num_threads(),
+              n_parameters=event.model.n_parameters())
+"""
+
+# The plain way. Hyperparameters are TrainConfig()'s defaults, written out.
+REFERENCE = """
+import math
+from typing import List, Tuple
+import torch
+from torch import nn
+from torch.nn import functional as F
+{threads}
+from minilm.assets import corpus_text, local_tokenizer
+
+vocab_size, context_length, n_blocks, width, n_heads = {vocab}, 32, 2, 64, 4
+stride, batch_size, steps, lr, warmup = 8, 32, {steps}, 3e-3, 40
+weight_decay, clip, eval_every, seed = 0.1, 1.0, 50, 0
+
+# The seed's windows (module1_1_guide section 12), verbatim.
+def make_windows(token_ids: List[int], ctx_len: int, stride: int) -> List[Tuple[List[int], List[int]]]:
+    windows = []
+    for start in range(0, max(0, len(token_ids) - ctx_len), stride):
+        x = token_ids[start:start+ctx_len]
+        # target is the next-token version of x
+        y = token_ids[start+1:start+ctx_len+1]
+        if len(y) < ctx_len:
+            # pad target if you use padding; or skip
+            # Here we skip incomplete tail window
+            break
+        windows.append((x, y))
+    return windows
+
+class TinyDataset(torch.utils.data.Dataset):
+    def __init__(self, windows):
+        self.windows = windows
+    def __len__(self):
+        return len(self.windows)
+    def __getitem__(self, idx):
+        x, y = self.windows[idx]
+        return torch.tensor(x, dtype=torch.long), torch.tensor(y, dtype=torch.long)
+
+class Block(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.norm1 = nn.LayerNorm(width)
+        self.qkv = nn.Linear(width, 3 * width)
+        self.proj = nn.Linear(width, width)
+        self.norm2 = nn.LayerNorm(width)
+        self.mlp = nn.Sequential(nn.Linear(width, 4 * width), nn.GELU(), nn.Linear(4 * width, width))
+        self.register_buffer("mask", torch.tril(torch.ones(context_length, context_length)))
+
+    def forward(self, x):
+        b, t, w = x.shape
+        q, k, v = self.qkv(self.norm1(x)).split(w, dim=2)
+        q, k, v = (z.view(b, t, n_heads, w // n_heads).transpose(1, 2) for z in (q, k, v))
+        att = (q @ k.transpose(-2, -1)) / math.sqrt(w // n_heads)
+        att = att.masked_fill(self.mask[:t, :t] == 0, float("-inf"))
+        att = F.softmax(att, dim=-1)
+        out = (att @ v).transpose(1, 2).reshape(b, t, w)
+        x = x + self.proj(out)
+        return x + self.mlp(self.norm2(x))
+
+class PlainLM(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.tokens = nn.Embedding(vocab_size, width)
+        self.positions = nn.Embedding(context_length, width)
+        self.blocks = nn.ModuleList(Block() for _ in range(n_blocks))
+        self.norm = nn.LayerNorm(width)
+        self.head = nn.Linear(width, vocab_size, bias=False)
+        for m in self.modules():
+            if isinstance(m, (nn.Linear, nn.Embedding)):
+                nn.init.normal_(m.weight, std=0.02)
+            if isinstance(m, nn.Linear) and m.bias is not None:
+                nn.init.zeros_(m.bias)
+
+    def forward(self, x):
+        h = self.tokens(x) + self.positions(torch.arange(x.shape[1]))
+        for block in self.blocks:
+            h = block(h)
+        return self.head(self.norm(h))
+
+def lr_at(step):
+    if step < warmup:
+        return lr * (step + 1) / warmup
+    progress = (step - warmup) / max(1, steps - warmup)
+    return lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, progress))))
+
+ids = local_tokenizer("bpe").encode_long(corpus_text())
+n_val = max(context_length + 1, int(len(ids) * 0.1))
+train_ids, val_ids = ids[:-n_val], ids[-n_val:]
+
+torch.manual_seed(seed)
+model = PlainLM()
+decay = [p for p in model.parameters() if p.ndim >= 2]
+rest = [p for p in model.parameters() if p.ndim < 2]
+optimizer = torch.optim.AdamW([{{"params": decay, "weight_decay": weight_decay}},
+                               {{"params": rest, "weight_decay": 0.0}}], lr=lr, betas=(0.9, 0.95))
+
+def evaluate():
+    model.eval()
+    losses = []
+    with torch.no_grad():
+        loader = torch.utils.data.DataLoader(TinyDataset(make_windows(val_ids, context_length, context_length)),
+                                             batch_size=batch_size)
+        for i, (x, y) in enumerate(loader):
+            if i == 20:
+                break
+            losses.append(F.cross_entropy(model(x).reshape(-1, vocab_size), y.reshape(-1)).item())
+    return sum(losses) / len(losses)
+
+t0, c0 = _bench_time.perf_counter(), _bench_time.process_time()
+train_loader = torch.utils.data.DataLoader(TinyDataset(make_windows(train_ids, context_length, stride)),
+                                           batch_size=batch_size, shuffle=True, drop_last=True)
+step, val_loss = 0, None
+while step < steps:
+    for x, y in train_loader:
+        for group in optimizer.param_groups:
+            group["lr"] = lr_at(step)
+        model.train()
+        logits = model(x)
+        loss = F.cross_entropy(logits.reshape(-1, vocab_size), y.reshape(-1))
+        optimizer.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
+        optimizer.step()
+        train_loss = loss.item()
+        step += 1
+        if step % eval_every == 0 or step == steps:
+            val_loss = evaluate()
+        if step == steps:
+            break
+seconds, cpu = _bench_time.perf_counter() - t0, _bench_time.process_time() - c0
+from bench._proc import hwm_mb
+_bench_report(hwm_mb=hwm_mb(), seconds=seconds, loop_cpu_s=cpu, steps=step, steps_per_s=step / seconds,
+              tokens_per_s=step * batch_size * context_length / seconds, train_loss=train_loss, val_loss=val_loss,
+              threads=torch.get_num_threads(), n_parameters=sum(p.numel() for p in model.parameters()))
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs-ours", type=int, default=3)
+    parser.add_argument("--runs-ref", type=int, default=3)
+    parser.add_argument("--steps", type=int, default=600, help="TrainConfig().steps is 600")
+    parser.add_argument("--no-variants", dest="variants", action="store_false",
+                        help="skip the extra run of the plain loop with one torch thread")
+    args = parser.parse_args()
+    header(f"Train tab default run ({args.steps} steps) vs the plain eager loop, fresh process each")
+
+    ours_code = OURS.format(steps=args.steps, vocab=VOCAB)
+    ref_code = REFERENCE.format(steps=args.steps, vocab=VOCAB, threads="")
+    one_code = REFERENCE.format(steps=args.steps, vocab=VOCAB, threads="torch.set_num_threads(1)")
+    ours, refs, ones = [], [], []
+    for i in range(max(args.runs_ours, args.runs_ref)):  # interleaved, so load from other processes hits both alike
+        if i < args.runs_ours:
+            ours.append(run_child(ours_code))
+        if i < args.runs_ref:
+            refs.append(run_child(ref_code))
+    if args.variants:
+        ones.append(run_child(one_code))
+
+    o0 = ours[0]
+    print(f"corpus: assets/text.txt, {o0['n_ids']:,} local BPE ids; model {o0['n_parameters']:,} parameters "
+          f"(ours) / {refs[0]['n_parameters']:,} (plain); batch 32 x context 32, stride 8")
+
+    def show(label, runs):
+        mid = sorted(runs, key=lambda r: r["steps_per_s"])[len(runs) // 2]
+        sps = median(r["steps_per_s"] for r in runs)
+        each = ", ".join(f"{r['steps_per_s']:.1f}" for r in runs)
+        print(f"{label:<44} {sps:6.1f} steps/s (median of {len(runs)}: {each}), "
+              f"{median(r['tokens_per_s'] for r in runs):8,.0f} tokens/s, "
+              f"{median(r['seconds'] for r in runs):6.1f} s for {mid['steps']} steps, loop CPU "
+              f"{median(r['loop_cpu_s'] for r in runs):6.1f} s, {mid['threads']} thread(s); final train loss "
+              f"{mid['train_loss']:.3f}, val loss {mid['val_loss']:.3f}; peak RSS {max(r['hwm_mb'] for r in runs):.0f} MB")
+        return sps, mid
+
+    o_sps, o_mid = show("ours: minilm.training.train", ours)
+    r_sps, _ = show("reference: plain eager loop, default threads", refs)
+    if ones:
+        show("variant: plain eager loop, 1 thread", ones)
+    print(f"ratio ours/reference: {o_sps / r_sps:.2f}x the steps/s "
+          f"({median(r['loop_cpu_s'] for r in refs) / median(r['loop_cpu_s'] for r in ours):.2f}x less loop CPU)")
+    seconds = median(r["seconds"] for r in ours)
+    val = median(r["val_loss"] for r in ours)
+    finished = all(not r["stopped"] and r["steps"] == args.steps for r in ours)
+    print(f"ours: {seconds:.1f} s (median) from train() to its last event; validation loss {val:.3f} against "
+          f"ln({VOCAB}) = {math.log(VOCAB):.2f} for a uniform guess")
+    ok = seconds < TARGET_S and val < TARGET_VAL and finished
+    print(verdict(ok, f"default run {seconds:.1f} s (target < {TARGET_S:.0f} s), validation loss {val:.3f} "
+                      f"(target < {TARGET_VAL:.1f}, ln(1024) = 6.93), {o_sps:.1f} steps/s = {o_sps / r_sps:.2f}x the "
+                      "plain eager loop"))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
