@@ -40,7 +40,11 @@ def _cmd_tokenize(args) -> None:
 
     tokenizer = _tokenizer(args.tokenizer)
     start = time.perf_counter()
-    ids = tokenize_file(args.text, tokenizer, args.out, add_special_tokens=not args.no_bos)
+    def progress(done: int, total: int) -> None:
+        print(f"\r{done / total:6.1%} of {total:,} characters", end="", file=sys.stderr, flush=True)
+
+    ids = tokenize_file(args.text, tokenizer, args.out, add_special_tokens=not args.no_bos, progress=progress)
+    print(file=sys.stderr)
     seconds = time.perf_counter() - start
     print(f"{len(ids):,} token ids from {args.text} ({tokenizer.name}) -> {args.out} in {seconds:.2f} s")
 

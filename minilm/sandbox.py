@@ -116,8 +116,11 @@ class UntrustedTokenizer:
     def encode(self, text: str, **options) -> list[int]:
         return _worker.call(self, "encode", text, **options)
 
-    def encode_long(self, text: str, **options) -> list[int]:
-        return _worker.call(self, "encode", text, timeout=60.0, **options)
+    def encode_long(self, text: str, *, progress=None, **options) -> list[int]:
+        ids = _worker.call(self, "encode", text, timeout=60.0, **options)
+        if progress:  # one call in the worker: nothing to report until it is done
+            progress(len(text), len(text))
+        return ids
 
     def tokenize(self, text: str, **options) -> list[str]:
         return _worker.call(self, "tokenize", text, **options)

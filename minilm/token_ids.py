@@ -25,9 +25,10 @@ def read_token_ids(path: str | os.PathLike) -> list[int]:
 
 
 def tokenize_file(
-    src: str | os.PathLike, tokenizer: Tokenizer, out: str | os.PathLike, *, add_special_tokens: bool = True
+    src: str | os.PathLike, tokenizer: Tokenizer, out: str | os.PathLike, *, add_special_tokens: bool = True,
+    progress=None,
 ) -> list[int]:
     """Read a UTF-8 text file, encode it whole and write its `token_ids.txt` to `out`."""
-    ids = tokenizer.encode_long(read_text_file(src), add_special_tokens=add_special_tokens)
+    ids = tokenizer.encode_long(read_text_file(src), add_special_tokens=add_special_tokens, progress=progress)
     write_token_ids(ids, out)
     return ids

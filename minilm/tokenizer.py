@@ -130,15 +130,24 @@ class Tokenizer:
             decoded=self.backend.decode(enc.ids, skip_special_tokens=True),
         )
 
-    def encode_long(self, text: str, *, add_special_tokens: bool = True, chunk_chars: int = _CHUNK_CHARS) -> list[int]:
+    def encode_long(self, text: str, *, add_special_tokens: bool = True, chunk_chars: int = _CHUNK_CHARS,
+                    progress=None) -> list[int]:
         """`encode(text)` for long texts, on every core: cut after newlines, where no token can span.
 
         Equal to `encode(text)` when `can_cut_after_newline` holds (checked on the vocabulary).
+        `progress(done_chars, total_chars)` is called after every ~4 MB when given.
         """
         if not self.can_cut_after_newline or len(text) <= chunk_chars:
             return self.encode(text, add_special_tokens=add_special_tokens)
-        encodings = self.backend.encode_batch(_chunks(text, chunk_chars), add_special_tokens=False)
-        ids = list(chain.from_iterable(enc.ids for enc in encodings))
+        pieces, ids, done = _chunks(text, chunk_chars), [], 0
+        group = 1024 if progress else len(pieces)  # chunks per encode_batch call
+        for start in range(0, len(pieces), group):
+            batch = pieces[start : start + group]
+            encodings = self.backend.encode_batch(batch, add_special_tokens=False)
+            ids.extend(chain.from_iterable(enc.ids for enc in encodings))
+            done += sum(map(len, batch))
+            if progress:
+                progress(done, len(text))
         return self._specials_around(ids) if add_special_tokens else ids
 
     @cached_property

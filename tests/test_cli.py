@@ -1,5 +1,6 @@
 """`python -m minilm`: the seed's step 4 from a terminal, with clear errors and exit codes."""
 
+import re
 import subprocess
 import sys
 
@@ -87,3 +88,13 @@ def test_embed_subcommand(tmp_path):
     record = json.loads((tmp_path / "v.json").read_text())
     assert record["ids"] == local_tokenizer("bpe").encode("the capital of france", add_special_tokens=False)
     assert len(record["vectors"]) == len(record["ids"]) and len(record["vectors"][0]) == 8
+
+
+def test_progress_on_long_inputs(tmp_path):
+    big = tmp_path / "big.txt"
+    big.write_text(corpus_text() * 70, encoding="utf-8")  # ~5 M characters: two ~4 MB groups
+    done = run("tokenize", big, "-o", tmp_path / "ids.txt")
+    assert done.returncode == 0, done.stderr
+    shares = [float(share) for share in re.findall(r"([\d.]+)% of", done.stderr)]
+    assert len(shares) >= 2 and shares == sorted(shares) and shares[-1] == 100.0
+    assert read_token_ids(tmp_path / "ids.txt") == local_tokenizer("bpe").encode_long(corpus_text() * 70)
