@@ -67,7 +67,7 @@ def read_text_file(path: str | os.PathLike, *, max_bytes: int = MAX_FILE_BYTES) 
     name = os.path.basename(path)
     size = os.path.getsize(path)
     if size > max_bytes:
-        raise ValueError(f"{name} is {size / 2**20:.1f} MB; the limit is {max_bytes / 2**20:.0f} MB.")
+        raise ValueError(f"{name} is {size:,} bytes; the limit is {max_bytes:,} bytes ({max_bytes / 2**20:.0f} MiB).")
     with open(path, "rb") as f:
         text = decode_upload(f.read(), name=name)
     if not text.strip():

@@ -137,7 +137,7 @@ def embed(text: str, source: str = "gemma", dims: str = "20, 21, 22") -> dict:
 
         points = project_dims(sets[0].vectors, dims).points
     except ValueError as err:
-        raise gr.Error(str(err)) from None
+        raise gr.Error(str(err), print_exception=False) from None
     s = sets[0]
     return {"table": title, "tokens": list(s.tokens), "ids": list(s.ids), "norms": s.vectors.norm(dim=1).tolist(),
             "points": [list(p) for p in points], "vectors": s.vectors.tolist()}

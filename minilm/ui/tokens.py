@@ -151,8 +151,9 @@ def tokenize(text: str, tokenizer: str = "bpe", add_special_tokens: bool = True)
             raise ValueError(f"tokenizer must be one of {sorted(LOCAL_TOKENIZERS)}, got {tokenizer!r}")
         local = local_tokenizer(tokenizer).analyze(text, add_special_tokens=bool(add_special_tokens))
     except ValueError as err:
-        raise gr.Error(str(err)) from None
-    gemma_tok, _, _ = gemma_column(text, bool(add_special_tokens), False)
+        raise gr.Error(str(err), print_exception=False) from None
+    gemma = GEMMA.start().value  # no chips to draw here: the ids only
+    gemma_tok = gemma.tokenizer.analyze(text, add_special_tokens=bool(add_special_tokens)) if gemma else None
     return {"local": _as_dict(local), "gemma": _as_dict(gemma_tok) if gemma_tok else None}
 
 

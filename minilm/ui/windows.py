@@ -123,7 +123,7 @@ def windows(
         context_length, stride = _settings(len(ids), context_length, stride, keep_tail)
         batch_size = whole_number("batch_size", batch_size)
     except ValueError as err:
-        raise gr.Error(str(err)) from None
+        raise gr.Error(str(err), print_exception=False) from None
     stats = window_stats(len(ids), context_length, stride, keep_tail=keep_tail)
     data = WindowDataset(ids, context_length, stride, keep_tail=keep_tail)
     x, y = data.__getitems__(range(0, min(len(data), windows_view.MAX_PAIRS)))
