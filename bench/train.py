@@ -55,7 +55,6 @@ _bench_report(hwm_mb=hwm_mb(), seconds=seconds, loop_cpu_s=cpu, steps=event.step
 # The plain way. Hyperparameters are TrainConfig()'s defaults, written out.
 REFERENCE = """
 import math
-from typing import List, Tuple
 import torch
 from torch import nn
 from torch.nn import functional as F
@@ -66,28 +65,7 @@ vocab_size, context_length, n_blocks, width, n_heads = {vocab}, 32, 2, 64, 4
 stride, batch_size, steps, lr, warmup = 8, 32, {steps}, 3e-3, 40
 weight_decay, clip, eval_every, seed = 0.1, 1.0, 50, 0
 
-# The seed's windows (module1_1_guide section 12), verbatim.
-def make_windows(token_ids: List[int], ctx_len: int, stride: int) -> List[Tuple[List[int], List[int]]]:
-    windows = []
-    for start in range(0, max(0, len(token_ids) - ctx_len), stride):
-        x = token_ids[start:start+ctx_len]
-        # target is the next-token version of x
-        y = token_ids[start+1:start+ctx_len+1]
-        if len(y) < ctx_len:
-            # pad target if you use padding; or skip
-            # Here we skip incomplete tail window
-            break
-        windows.append((x, y))
-    return windows
-
-class TinyDataset(torch.utils.data.Dataset):
-    def __init__(self, windows):
-        self.windows = windows
-    def __len__(self):
-        return len(self.windows)
-    def __getitem__(self, idx):
-        x, y = self.windows[idx]
-        return torch.tensor(x, dtype=torch.long), torch.tensor(y, dtype=torch.long)
+from bench.seed_route import TinyDataset, make_windows  # the seed's windows, verbatim
 
 class Block(nn.Module):
     def __init__(self):

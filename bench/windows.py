@@ -26,7 +26,6 @@ import gc
 import sys
 import time
 from pathlib import Path
-from typing import List, Tuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -40,29 +39,7 @@ TARGET_HANDLER_MS = 100.0
 VOCAB = 262_144  # random ids over Gemma's vocabulary
 
 
-# ---- The seed's route, verbatim from module1_1_guide section 12 ("Basit pencereleyici") ----
-def make_windows(token_ids: List[int], ctx_len: int, stride: int) -> List[Tuple[List[int], List[int]]]:
-    windows = []
-    for start in range(0, max(0, len(token_ids) - ctx_len), stride):
-        x = token_ids[start:start+ctx_len]
-        # target is the next-token version of x
-        y = token_ids[start+1:start+ctx_len+1]
-        if len(y) < ctx_len:
-            # pad target if you use padding; or skip
-            # Here we skip incomplete tail window
-            break
-        windows.append((x, y))
-    return windows
-
-class TinyDataset(torch.utils.data.Dataset):
-    def __init__(self, windows):
-        self.windows = windows
-    def __len__(self):
-        return len(self.windows)
-    def __getitem__(self, idx):
-        x, y = self.windows[idx]
-        return torch.tensor(x, dtype=torch.long), torch.tensor(y, dtype=torch.long)
-# ---- end of the seed's code ----
+from seed_route import TinyDataset, make_windows  # noqa: E402  (the seed's code, verbatim)
 
 
 def seed_route(ids: list[int], context_length: int, stride: int, batch_size: int) -> int:
