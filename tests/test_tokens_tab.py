@@ -90,3 +90,22 @@ def test_token_ids_file_refuses_latin1(loading_gemma, tmp_path):
     src.write_bytes("çay ve şeker".encode("cp1254"))
     path, message = tab.token_ids_file(str(src), "bpe", True, {})
     assert path is None and "not UTF-8" in message
+
+
+def test_injection_inside_an_uploaded_tokenizer_stays_text(loading_gemma, tmp_path):
+    """A stranger's tokenizer.json can carry markup in its vocabulary; its chips must show it as text."""
+    import json
+    import re
+
+    from minilm.train import train_word_level
+
+    evil = '<img src=x onerror="alert(1)">'
+    backend = train_word_level(["paris " + evil.replace(" ", "_") + " ${alert(1)}"] * 3)
+    path = tmp_path / "evil.json"
+    path.write_text(backend.to_str())
+    own, _, message = tab.upload_tokenizer(str(path), {})
+    assert "Loaded evil.json" in message
+    local = tab.tokenize_view("paris " + evil.replace(" ", "_") + " ${alert(1)}", "upload", True, False, own)[0]
+    body = re.sub(r"<style>.*?</style>", "", local, flags=re.S)
+    assert "<img" not in body and "${" not in body
+    assert "&lt;img" in body and json.loads(backend.to_str())["model"]["vocab"]  # the token is there, escaped
