@@ -206,6 +206,7 @@ def build_train_tab(prompt: gr.Textbox):
     with gr.Row():
         tiny_table = gr.Dataframe(headers=["token", "id", "p"], label=T("your_tiny_model"), interactive=False)
         gemma_table = gr.Dataframe(headers=["token", "id", "p"], label=T("gemma_270m"), interactive=False)
+    gr.Markdown(T("train_mistake"), elem_classes="mlm-prose")
 
     source.change(lambda s: gr.update(visible=s == "file"), source, path, api_name="train_show_file", api_visibility="private")
     run = start.click(train_run, [source, path, prompt, n_blocks, width, context_length, stride, batch_size, steps, lr, mistake],
