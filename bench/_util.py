@@ -97,6 +97,24 @@ class RssSampler:
         return self.peak_mb - self.start_mb
 
 
+def timed_ms(fn, runs: int, warmup: int = 3) -> list[float]:
+    """Milliseconds of `runs` calls of `fn()`, after `warmup` untimed ones."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def describe_ms(times: list[float]) -> str:
+    ordered = sorted(times)
+    p90 = ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
+    return f"median {median(times):7.3f} ms  (min {ordered[0]:.3f}, p90 {p90:.3f})"
+
+
 def verdict(ok: bool, message: str) -> str:
     return f"{'PASS' if ok else 'FAIL'}: {message}"
 

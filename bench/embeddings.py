@@ -41,7 +41,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from _proc import hwm_mb, rss_mb  # noqa: E402
-from _util import CHILD_PRELUDE, ROOT, RssSampler, header, median, peak_rss_mb, run_child, verdict  # noqa: E402
+from _util import CHILD_PRELUDE, ROOT, RssSampler, describe_ms, header, median, peak_rss_mb, run_child, verdict  # noqa: E402
 
 TARGET_SPEEDUP = 10.0
 TARGET_RSS_SHARE = 0.40
@@ -131,7 +131,8 @@ def cold(args) -> bool:
     return ok
 
 
-def timed_ms(fn, runs_args, warmup: int = 3) -> tuple[list[float], list]:
+def timed_calls(fn, runs_args, warmup: int = 3) -> tuple[list[float], list]:
+    """Like `timed_ms`, with one argument per call and the results kept (to compare routes)."""
     for a in runs_args[:warmup]:
         fn(a)
     times, results = [], []
@@ -140,12 +141,6 @@ def timed_ms(fn, runs_args, warmup: int = 3) -> tuple[list[float], list]:
         results.append(fn(a))
         times.append((time.perf_counter() - start) * 1000)
     return times, results
-
-
-def describe(times: list[float]) -> str:
-    ordered = sorted(times)
-    p90 = ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
-    return f"median {median(times):7.2f} ms (min {ordered[0]:.2f}, p90 {p90:.2f})"
 
 
 def neighbours(args) -> bool:
@@ -190,10 +185,10 @@ def neighbours(args) -> bool:
         return [(int(i), float(c)) for c, i in zip(top.values, top.indices)]
 
     order = list(range(len(seen)))
-    ours_t, ours_r = timed_ms(ours_query, order)
-    ref_t, ref_r = timed_ms(ref_query, order)
-    print(f"ours: NeighbourIndex.nearest(vector, 10)        {describe(ours_t)}")
-    print(f"reference: float32 matmul + topk over all rows  {describe(ref_t)}")
+    ours_t, ours_r = timed_calls(ours_query, order)
+    ref_t, ref_r = timed_calls(ref_query, order)
+    print(f"ours: NeighbourIndex.nearest(vector, 10)        {describe_ms(ours_t)}")
+    print(f"reference: float32 matmul + topk over all rows  {describe_ms(ref_t)}")
     print(f"ratio reference/ours: {median(ref_t) / median(ours_t):.2f}x")
 
     same_order = sum([i for i, _ in a] == [i for i, _ in b] for a, b in zip(ours_r, ref_r))

@@ -16,26 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _util import ROOT, header, median, peak_rss_mb, verdict  # noqa: E402  (bench/ is sys.path[0] when run as a script)
+from _util import ROOT, describe_ms, header, median, peak_rss_mb, timed_ms, verdict  # noqa: E402  (bench/ is sys.path[0] when run as a script)
 
 TARGET_MS = 30.0
-
-
-def timed(fn, runs: int, warmup: int = 5) -> list[float]:
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return times
-
-
-def describe(times: list[float]) -> str:
-    ordered = sorted(times)
-    p90 = ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
-    return f"median {median(times):7.3f} ms  (min {ordered[0]:.3f}, p90 {p90:.3f})"
 
 
 def main() -> int:
@@ -63,15 +46,15 @@ def main() -> int:
     assert "loading" not in out[1].lower() and out[2], "Gemma's column or the boundaries are missing"
     assert not out[4], f"unexpected status: {out[4]!r}"
 
-    ours = timed(lambda: tokenize_view(text, "bpe", True, False, {}), args.runs)
-    raw_local = timed(lambda: local.backend.encode(text), args.runs)
-    raw_gemma = timed(lambda: gemma.tokenizer.backend.encode(text), args.runs)
-    raw_both = timed(lambda: (local.backend.encode(text), gemma.tokenizer.backend.encode(text)), args.runs)
+    ours = timed_ms(lambda: tokenize_view(text, "bpe", True, False, {}), args.runs)
+    raw_local = timed_ms(lambda: local.backend.encode(text), args.runs)
+    raw_gemma = timed_ms(lambda: gemma.tokenizer.backend.encode(text), args.runs)
+    raw_both = timed_ms(lambda: (local.backend.encode(text), gemma.tokenizer.backend.encode(text)), args.runs)
 
-    print(f"ours: tokenize_view(text, 'bpe', True, False, {{}})   {describe(ours)}")
-    print(f"reference: raw encode, local BPE backend          {describe(raw_local)}")
-    print(f"reference: raw encode, Gemma backend              {describe(raw_gemma)}")
-    print(f"reference: raw encode, both backends              {describe(raw_both)}")
+    print(f"ours: tokenize_view(text, 'bpe', True, False, {{}})   {describe_ms(ours)}")
+    print(f"reference: raw encode, local BPE backend          {describe_ms(raw_local)}")
+    print(f"reference: raw encode, Gemma backend              {describe_ms(raw_gemma)}")
+    print(f"reference: raw encode, both backends              {describe_ms(raw_both)}")
     ratio = median(ours) / median(raw_both)
     print(f"ratio handler/raw (both): {ratio:.1f}x  (handler adds {median(ours) - median(raw_both):.2f} ms)")
 
@@ -90,7 +73,7 @@ def main() -> int:
     }
     print("breakdown (medians of each step alone):")
     for name, fn in steps.items():
-        print(f"  {name:<30} {median(timed(fn, max(10, args.runs // 2), warmup=2)):7.3f} ms")
+        print(f"  {name:<30} {median(timed_ms(fn, max(10, args.runs // 2), warmup=2)):7.3f} ms")
 
     print(f"peak RSS of this process (Gemma loaded): {peak_rss_mb():.0f} MB")
     ok = median(ours) < TARGET_MS

@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _util import RssSampler, header, median, peak_rss_mb, run_child, verdict  # noqa: E402  (bench/ is sys.path[0] when run as a script)
+from _util import RssSampler, describe_ms, header, median, peak_rss_mb, run_child, timed_ms, verdict  # noqa: E402  (bench/ is sys.path[0] when run as a script)
 
 import torch  # noqa: E402
 
@@ -226,23 +226,6 @@ def memory(args) -> bool:
     return ok
 
 
-def timed_ms(fn, runs: int, warmup: int = 3) -> list[float]:
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return times
-
-
-def describe(times: list[float]) -> str:
-    ordered = sorted(times)
-    p90 = ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
-    return f"median {median(times):7.2f} ms (min {ordered[0]:.2f}, p90 {p90:.2f})"
-
-
 def handler(args) -> bool:
     from minilm import windows_view
     from minilm.ui.windows import token_stream, windows_view_fn
@@ -262,8 +245,8 @@ def handler(args) -> bool:
     cpu0 = time.process_time()
     ref = timed_ms(lambda: sum(1 for _ in create_data_loader(ids, 12, 12, batch_size=1)), args.handler_runs)
     ref_cpu = (time.process_time() - cpu0) / (args.handler_runs + 3) * 1000
-    print(f"ours: windows_view_fn                            {describe(ours)}  CPU {ours_cpu:.2f} ms/run")
-    print(f"reference: create_data_loader + iterate all     {describe(ref)}  CPU {ref_cpu:.2f} ms/run")
+    print(f"ours: windows_view_fn                            {describe_ms(ours)}  CPU {ours_cpu:.2f} ms/run")
+    print(f"reference: create_data_loader + iterate all     {describe_ms(ref)}  CPU {ref_cpu:.2f} ms/run")
     print(f"ratio handler/reference: {median(ours) / median(ref):.2f}x (the handler builds no loader: counts by formula, "
           "8 pairs and the pictures)")
 
