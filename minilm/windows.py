@@ -94,6 +94,10 @@ class WindowStats:
             return self.n_tokens
         return 1 + (self.n_windows - 1) * self.gap + max(0, self.n_tokens - self._end - 1)
 
+    def n_batches(self, batch_size: int) -> int:
+        """Batches a loader yields without drop_last: the last one may be short."""
+        return -(-self.n_windows // batch_size)
+
     def n_inputs_with(self, i: int) -> int:
         """How many windows' inputs contain position i (0: skipped, 2 or more: overlap)."""
         if not 0 <= i < self.n_tokens or self.n_windows == 0:

@@ -84,8 +84,7 @@ _SUMMARY = {
 def windows_summary(stats, batch_size: int, lang: str = "en") -> str:
     """The numbers under the sliders, in words, in English or Turkish."""
     say = _SUMMARY.get(lang, _SUMMARY["en"])
-    n_batches = -(-stats.n_windows // batch_size)
-    values = dict(n=stats.n_tokens, w=stats.n_windows, b=n_batches, bs=batch_size, rows=min(batch_size, stats.n_windows),
+    values = dict(n=stats.n_tokens, w=stats.n_windows, b=stats.n_batches(batch_size), bs=batch_size, rows=min(batch_size, stats.n_windows),
                   L=stats.context_length, s=stats.stride, o=stats.overlap, g=stats.gap, k=stats.n_skipped,
                   t=stats.n_never_target, p=stats.n_padded)
     shown = ["head", "shape", *[key for key, on in (("overlap", stats.overlap), ("gap", stats.gap),

@@ -59,20 +59,27 @@ def token_stream(source: str, text: str, path, kind: str) -> list[int]:
 def windows_view_fn(source, text, path, kind, context_length, stride, batch_size, keep_tail, mistake, request: gr.Request = None):
     """(summary, pairs table, stream figure, stride figure) for the current settings."""
     try:
-        ids = token_stream(source, text, path, kind)
-        context_length, stride = _settings(len(ids), context_length, stride, keep_tail)
+        ids, stats, x, y = _cut(source, text, path, kind, context_length, stride, keep_tail, windows_view.MAX_PAIRS)
         batch_size = whole_number("batch_size", batch_size)
     except ValueError as err:
         return f"⚠️ {err}", "", None, None
     tok = _tokenizer(kind)
-    stats = window_stats(len(ids), context_length, stride, keep_tail=keep_tail)
-    data = WindowDataset(ids, context_length, stride, keep_tail=keep_tail)
-    x, y = data.__getitems__(range(0, min(len(data), windows_view.MAX_PAIRS)))
-    pairs = windows_view.pairs_html(x.tolist(), y.tolist(), tok.backend.id_to_token, mistake=mistake, total=len(data))
+    pairs = windows_view.pairs_html(x.tolist(), y.tolist(), tok.backend.id_to_token, mistake=mistake, total=stats.n_windows)
     tokens = [tok.backend.id_to_token(i) for i in ids[: windows_view.MAX_STREAM_TOKENS]]  # what the picture can show
     lang = language(request)
     summary = prose.windows_summary(stats, batch_size, lang) + (say("windows_mistake", lang) if mistake else "")
-    return summary, pairs, windows_view.stream_figure(stats, tokens), windows_view.stride_figure(len(ids), context_length, stride)
+    stride_fig = windows_view.stride_figure(len(ids), stats.context_length, stats.stride)
+    return summary, pairs, windows_view.stream_figure(stats, tokens), stride_fig
+
+
+def _cut(source, text, path, kind, context_length, stride, keep_tail, first: int):
+    """(ids, stats, x, y): the stream, its counts, and the first `first` windows (views, not copies)."""
+    ids = token_stream(source, text, path, kind)
+    context_length, stride = _settings(len(ids), context_length, stride, keep_tail)
+    stats = window_stats(len(ids), context_length, stride, keep_tail=keep_tail)
+    data = WindowDataset(ids, context_length, stride, keep_tail=keep_tail)
+    x, y = data.__getitems__(range(0, min(len(data), first)))
+    return ids, stats, x, y
 
 
 def _settings(n_tokens: int, context_length, stride, keep_tail: bool) -> tuple[int, int]:
@@ -85,13 +92,10 @@ def _settings(n_tokens: int, context_length, stride, keep_tail: bool) -> tuple[i
 def download_pairs(source, text, path, kind, context_length, stride, keep_tail, fmt):
     """The pairs as JSONL or CSV (at most MAX_DOWNLOAD_WINDOWS windows) and token_ids.txt."""
     try:
-        ids = token_stream(source, text, path, kind)
-        context_length, stride = _settings(len(ids), context_length, stride, keep_tail)
+        ids, stats, x, y = _cut(source, text, path, kind, context_length, stride, keep_tail, MAX_DOWNLOAD_WINDOWS)
     except ValueError as err:
         return None, None, f"⚠️ {err}"
-    data = WindowDataset(ids, context_length, stride, keep_tail=keep_tail)
-    n = min(len(data), MAX_DOWNLOAD_WINDOWS)
-    x, y = data.__getitems__(range(0, n))
+    n = len(x)
     folder = Path(tempfile.mkdtemp(prefix="minilm-"))
     pairs_path = folder / f"pairs.{fmt}"
     with open(pairs_path, "w", newline="", encoding="utf-8") as f:
@@ -103,7 +107,7 @@ def download_pairs(source, text, path, kind, context_length, stride, keep_tail, 
         else:
             for k, (xs, ys) in enumerate(zip(x.tolist(), y.tolist())):
                 f.write(json.dumps({"window": k, "x": xs, "y": ys}) + "\n")
-    cut = f" (the first {n:,} of {len(data):,})" if len(data) > n else ""
+    cut = f" (the first {n:,} of {stats.n_windows:,})" if stats.n_windows > n else ""
     ids_path = write_token_ids(ids, folder / "token_ids.txt")
     return str(pairs_path), str(ids_path), f"{n:,} pairs{cut} and {len(ids):,} token ids."
 
@@ -119,18 +123,14 @@ def windows(
     try:
         if not isinstance(keep_tail, bool):
             raise ValueError(f"keep_tail must be true or false, got {keep_tail!r}")
-        ids = token_stream("prompt", text, None, tokenizer)
-        context_length, stride = _settings(len(ids), context_length, stride, keep_tail)
+        _, stats, x, y = _cut("prompt", text, None, tokenizer, context_length, stride, keep_tail, windows_view.MAX_PAIRS)
         batch_size = whole_number("batch_size", batch_size)
     except ValueError as err:
         raise gr.Error(str(err), print_exception=False) from None
-    stats = window_stats(len(ids), context_length, stride, keep_tail=keep_tail)
-    data = WindowDataset(ids, context_length, stride, keep_tail=keep_tail)
-    x, y = data.__getitems__(range(0, min(len(data), windows_view.MAX_PAIRS)))
     return {
-        "n_tokens": stats.n_tokens, "n_windows": stats.n_windows, "n_batches": -(-stats.n_windows // batch_size),
+        "n_tokens": stats.n_tokens, "n_windows": stats.n_windows, "n_batches": stats.n_batches(batch_size),
         "n_skipped": stats.n_skipped, "overlap": stats.overlap, "n_padded": stats.n_padded,
-        "x_shape": [min(batch_size, stats.n_windows), context_length], "x": x.tolist(), "y": y.tolist(),
+        "x_shape": [min(batch_size, stats.n_windows), stats.context_length], "x": x.tolist(), "y": y.tolist(),
     }
 
 
