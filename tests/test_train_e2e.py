@@ -31,6 +31,7 @@ def test_start_then_stop_in_chromium(browser, app_url):
     page.wait_for_function("() => /step (\\d+)\\/3000/.test(document.querySelector('#train-status')?.innerText || '')", timeout=60_000)
     first = page.locator("#train-status").inner_text()
     page.wait_for_function(f"() => document.querySelector('#train-status').innerText !== {first!r}", timeout=60_000)
+    page.wait_for_selector("#train-chart .js-plotly-plot", timeout=30_000)  # Plotly draws after the status
     assert page.locator("#train-chart .js-plotly-plot").count() == 1  # the chart is drawn and redrawn
     page.locator("#train-stop").click()
     page.wait_for_timeout(3000)
