@@ -1,17 +1,17 @@
 """minilm's Gradio app: `build_demo()` lays out the tabs; `python app.py` launches it.
 
 Importing this module builds nothing and loads no model; Gemma starts loading in the background
-on launch (or on the first page view), so the page is usable at once.
+on launch (or on the first page view), so the page is usable at once. Tokenizers registered with
+`minilm.register_tokenizer` before `build_demo()` are offered in every tab.
 """
 
 import threading
 
 import gradio as gr
 
-from minilm.ui import prose
+from minilm.lang import TITLE
 from minilm.ui.embeddings import build_embeddings_tab
-from minilm.ui.i18n import I18N, T
-from minilm.ui.links import COMPACT_CSS, wire_links
+from minilm.ui.page import COMPACT_CSS, I18N, T, wire_links
 from minilm.ui.tokens import build_tokens_tab
 from minilm.ui.train import build_train_tab
 from minilm.ui.windows import build_windows_tab
@@ -20,19 +20,19 @@ MAX_FILE_SIZE = "60mb"  # the largest upload is a tokenizer.json (Gemma's is 33 
 
 
 def build_demo() -> gr.Blocks:
-    with gr.Blocks(title=prose.TITLE) as demo:
+    with gr.Blocks(title=TITLE) as demo:
         gr.Markdown(T("intro"), elem_id="intro")
         with gr.Tabs() as tabs:
             with gr.Tab(T("tab_tokens"), id="tokens") as tokens_tab:
                 prompt, tokens = build_tokens_tab()
             with gr.Tab(T("tab_windows"), id="windows") as windows_tab:
-                windows = build_windows_tab(prompt)
+                window_fields, windows = build_windows_tab(prompt)
             with gr.Tab(T("tab_embeddings"), id="embeddings") as embeddings_tab:
                 embeddings = build_embeddings_tab()
             with gr.Tab(T("tab_train"), id="train") as train_tab:
-                build_train_tab(prompt)
+                train = build_train_tab(prompt, window_fields)
         tab_items = {"tokens": tokens_tab, "windows": windows_tab, "embeddings": embeddings_tab, "train": train_tab}
-        wire_links(demo, tabs, tab_items, [tokens, windows, embeddings])
+        wire_links(demo, tabs, tab_items, [tokens, windows, embeddings], then=[train])
         gr.Markdown(T("licence"), elem_id="licence")
     return demo
 
@@ -50,8 +50,8 @@ def _warm_up() -> None:
 
 
 def launch(demo: gr.Blocks, **options):
-    """Launch with the limits a public Space needs (see ../shared/notes/security.md)."""
-    from minilm.ui.shared import GEMMA, NEIGHBOURS
+    """Launch with the limits a public Space needs (see docs/security.md)."""
+    from minilm.ui.loaders import GEMMA, NEIGHBOURS
 
     GEMMA.start()
     NEIGHBOURS.start()  # waits for Gemma, then builds the neighbour index (~1 s, 320 MB)

@@ -24,7 +24,7 @@ OURS = f"""
 import app
 demo = app.build_demo()
 built = _bench_time.perf_counter() - _bench_t0
-from minilm.ui.shared import GEMMA
+from minilm.ui.loaders import GEMMA
 _bench_report(
     ready_s=built,
     heavy=[m for m in {HEAVY!r} if m in _bench_sys.modules],

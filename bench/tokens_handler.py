@@ -1,6 +1,6 @@
 """The Tokens tab handler on a 2,000-character text with both tokenizers, against raw `tokenizers` encodes.
 
-Target: `minilm.ui.tokens.tokenize_view(text, "bpe", True, False, {})` median under 30 ms (50 runs),
+Target: `minilm.ui.tokens.tokenize_view({}, text=text, tokenizer="bpe", add_special_tokens=True, split_special=False)` median under 30 ms (50 runs),
 with Gemma loaded so both columns, the boundary comparison and the code are all built.
 Reference: `Tokenizer.encode` of the same text by both raw `tokenizers` backends, same run.
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -28,30 +27,30 @@ def main() -> int:
     args = parser.parse_args()
     header(f"Tokens tab handler, {args.chars:,} characters, both tokenizers")
 
-    from minilm import render
-    from minilm.assets import local_tokenizer
-    from minilm.compare import compare_boundaries
-    from minilm.snippets import tokens_code
+    from minilm import get_tokenizer
+    from minilm.tokens import figures
+    from minilm.tokens.compare import compare_boundaries
+    from minilm.tokens.snippets import tokens_code
     from minilm.text import clean_text
-    from minilm.ui.shared import GEMMA
+    from minilm.ui.loaders import GEMMA
     from minilm.ui.tokens import tokenize_view
 
     gemma = GEMMA.start().wait()
-    local = local_tokenizer("bpe")
+    local = get_tokenizer("bpe")
     text = (ROOT / "assets" / "text.txt").read_text(encoding="utf-8")[: args.chars]
     print(f"text: assets/text.txt[:{args.chars}] ({len(text.encode('utf-8')):,} bytes), "
           f"{len(local.encode(text)):,} local BPE ids, {len(gemma.tokenizer.encode(text)):,} Gemma ids")
 
-    out = tokenize_view(text, "bpe", True, False, {})
+    out = tokenize_view({}, text=text, tokenizer="bpe", add_special_tokens=True, split_special=False)
     assert "loading" not in out[1].lower() and out[2], "Gemma's column or the boundaries are missing"
     assert not out[4], f"unexpected status: {out[4]!r}"
 
-    ours = timed_ms(lambda: tokenize_view(text, "bpe", True, False, {}), args.runs)
+    ours = timed_ms(lambda: tokenize_view({}, text=text, tokenizer="bpe", add_special_tokens=True, split_special=False), args.runs)
     raw_local = timed_ms(lambda: local.backend.encode(text), args.runs)
     raw_gemma = timed_ms(lambda: gemma.tokenizer.backend.encode(text), args.runs)
     raw_both = timed_ms(lambda: (local.backend.encode(text), gemma.tokenizer.backend.encode(text)), args.runs)
 
-    print(f"ours: tokenize_view(text, 'bpe', True, False, {{}})   {describe_ms(ours)}")
+    print(f"ours: tokenize_view({{}}, text=text, tokenizer='bpe', ...)   {describe_ms(ours)}")
     print(f"reference: raw encode, local BPE backend          {describe_ms(raw_local)}")
     print(f"reference: raw encode, Gemma backend              {describe_ms(raw_gemma)}")
     print(f"reference: raw encode, both backends              {describe_ms(raw_both)}")
@@ -65,9 +64,9 @@ def main() -> int:
         "clean_text": lambda: clean_text(text),
         "local analyze": lambda: local.analyze(text),
         "Gemma analyze": lambda: gemma.tokenizer.analyze(text),
-        "render.tokenization_html x2": lambda: (render.tokenization_html(lt, title="a"),
-                                                render.tokenization_html(gt, title="b")),
-        "compare_boundaries + html": lambda: render.boundaries_html(compare_boundaries(lt, gt), a_name="local", b_name="Gemma"),
+        "figures.tokenization_html x2": lambda: (figures.tokenization_html(lt, title="a"),
+                                                figures.tokenization_html(gt, title="b")),
+        "compare_boundaries + html": lambda: figures.boundaries_html(compare_boundaries(lt, gt), a_name="local", b_name="Gemma"),
         "tokens_code": lambda: tokens_code(text, local='Tokenizer("assets/tokenizer.json")',
                                            add_special_tokens=True, split_special=False),
     }

@@ -9,7 +9,7 @@ Targets:
    iterating it fully, minus the RSS after creating the 10M-id tensor, in a fresh process, is
    under 1 GB (target: < 1,024 MiB; "well under" is judged by the printed figure). The seed's route
    is not run at that size: its need is estimated from bytes per window measured on a sample.
-3. The Windows tab handler `windows_view_fn("corpus", "", None, "bpe", 12, 12, 1, False, False)` on
+3. The Windows tab handler `windows_view(source="corpus", tokenizer="bpe", context_length=12, ...)` on
    the whole assets/text.txt: median of 30 runs under 100 ms. Reference: `create_data_loader` on
    the same ids and settings (batch 1), iterating every batch.
 
@@ -51,7 +51,7 @@ def seed_route(ids: list[int], context_length: int, stride: int, batch_size: int
 
 
 def our_route(ids, context_length: int, stride: int, batch_size: int) -> int:
-    from minilm.windows import create_data_loader
+    from minilm.windows.loader import create_data_loader
 
     n = 0
     for x, y in create_data_loader(ids, context_length, stride, batch_size=batch_size):
@@ -68,7 +68,7 @@ def clock(fn, cpu: list):
 
 
 def same_batches(ids: list[int], context_length: int, stride: int, batch_size: int) -> bool:
-    from minilm.windows import create_data_loader
+    from minilm.windows.loader import create_data_loader
 
     seed = torch.utils.data.DataLoader(TinyDataset(make_windows(ids, context_length, stride)), batch_size=batch_size)
     ours = create_data_loader(ids, context_length, stride, batch_size=batch_size)
@@ -123,7 +123,7 @@ def speed(args) -> bool:
     print(f"reference breakdown: make_windows {t_make:.2f} s, DataLoader iteration {t_iter:.2f} s "
           f"({t_iter / batches['seed'] * 1e6:.0f} us per batch of {batch}: {batch} x 2 torch.tensor(list) + default_collate)")
     # Where ours goes: the list -> tensor copy, and the per-batch cost with and without the DataLoader.
-    from minilm.windows import WindowDataset, create_data_loader
+    from minilm.windows.loader import WindowDataset, create_data_loader
 
     t_tensor = median([clock(lambda: torch.as_tensor(measured, dtype=torch.long), cpu)[0] for _ in range(3)])
     loader = create_data_loader(measured, ctx, stride, batch_size=batch)
@@ -151,7 +151,7 @@ def speed(args) -> bool:
 BIG_CHILD = """
 import gc, torch
 torch.set_num_threads(1)
-from minilm.windows import create_data_loader
+from minilm.windows.loader import create_data_loader
 from bench._proc import hwm_mb, reset_hwm, rss_mb
 from bench._util import RssSampler
 
@@ -227,38 +227,40 @@ def memory(args) -> bool:
 
 
 def handler(args) -> bool:
-    from minilm import windows_view
-    from minilm.ui.windows import token_stream, windows_view_fn
-    from minilm.windows import WindowDataset, create_data_loader, window_stats
+    from minilm.ui.windows import windows_view as handler_view
+    from minilm.windows import figures as windows_view
+    from minilm.windows.loader import WindowDataset, create_data_loader, window_stats
+    from minilm.windows.settings import WindowSettings
 
-    call = ("corpus", "", None, "bpe", 12, 12, 1, False, False)
-    print("\n-- 3. Windows tab handler: windows_view_fn" + repr(call) + ", the whole assets/text.txt --")
-    out = windows_view_fn(*call)
+    call = dict(source="corpus", text="", path=None, tokenizer="bpe", context_length=12, stride=12, batch_size=1,
+                keep_tail=False)
+    print("\n-- 3. Windows tab handler: windows_view(" + repr(call) + "), the whole assets/text.txt --")
+    out = handler_view(**call)
     assert not out[0].startswith("⚠️") and out[2] is not None and out[3] is not None, out[0]
-    ids = token_stream("corpus", "", None, "bpe")
+    ids = WindowSettings(**call).ids()
     n_batches = sum(1 for _ in create_data_loader(ids, 12, 12, batch_size=1))
     print(f"{len(ids):,} local BPE ids, {n_batches:,} windows (stride 12, batch 1)")
 
     cpu0 = time.process_time()
-    ours = timed_ms(lambda: windows_view_fn(*call), args.handler_runs)
+    ours = timed_ms(lambda: handler_view(**call), args.handler_runs)
     ours_cpu = (time.process_time() - cpu0) / (args.handler_runs + 3) * 1000
     cpu0 = time.process_time()
     ref = timed_ms(lambda: sum(1 for _ in create_data_loader(ids, 12, 12, batch_size=1)), args.handler_runs)
     ref_cpu = (time.process_time() - cpu0) / (args.handler_runs + 3) * 1000
-    print(f"ours: windows_view_fn                            {describe_ms(ours)}  CPU {ours_cpu:.2f} ms/run")
+    print(f"ours: windows_view                               {describe_ms(ours)}  CPU {ours_cpu:.2f} ms/run")
     print(f"reference: create_data_loader + iterate all     {describe_ms(ref)}  CPU {ref_cpu:.2f} ms/run")
     print(f"ratio handler/reference: {median(ours) / median(ref):.2f}x (the handler builds no loader: counts by formula, "
           "8 pairs and the pictures)")
 
-    tok = __import__("minilm.assets", fromlist=["local_tokenizer"]).local_tokenizer("bpe")
+    tok = __import__("minilm").get_tokenizer("bpe")
     stats = window_stats(len(ids), 12, 12)
     data = WindowDataset(ids, 12, 12)
     x, y = data.__getitems__(range(0, windows_view.MAX_PAIRS))
-    tokens = [tok.backend.id_to_token(i) for i in ids[: windows_view.MAX_STREAM_TOKENS]]
+    tokens = [tok.id_to_token(i) for i in ids[: windows_view.MAX_STREAM_TOKENS]]
     steps = {
-        "token_stream (cached ids, list copy)": lambda: token_stream("corpus", "", None, "bpe"),
+        "WindowSettings.ids (cached ids, list copy)": lambda: WindowSettings(**call).ids(),
         "WindowDataset": lambda: WindowDataset(ids, 12, 12),
-        "pairs_html": lambda: windows_view.pairs_html(x.tolist(), y.tolist(), tok.backend.id_to_token, total=len(data)),
+        "pairs_html": lambda: windows_view.pairs_html(x.tolist(), y.tolist(), tok.id_to_token, total=len(data)),
         "stream_figure": lambda: windows_view.stream_figure(stats, tokens),
         "stride_figure": lambda: windows_view.stride_figure(len(ids), 12, 12),
     }

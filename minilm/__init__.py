@@ -1,20 +1,20 @@
 """minilm: the first chapter of language modelling, as code you can run.
 
-    from minilm import Tokenizer, create_data_loader
-    tok = Tokenizer("assets/tokenizer.json")
+    from minilm import get_tokenizer, create_data_loader
+    tok = get_tokenizer("bpe")                     # or "word", "gemma", a registered name
     loader = create_data_loader(tok.encode(text), context_length=12, stride=12)
 
-Imports stay light: torch, transformers and gradio load only when a function needs them.
+The package follows the guide's chapters: `minilm.tokens`, `minilm.windows`, `minilm.embeddings`
+and `minilm.lm` (the tiny language model), each with its settings and its figures; `minilm.lang`
+holds every word in English and Turkish. Imports stay light: torch, transformers and gradio load
+only when a function needs them, and gradio only in `minilm.ui`.
 """
 
-from minilm.tokenizer import Tokenization, Tokenizer
+from minilm.tokens.registry import get_tokenizer, register_tokenizer, tokenizer_names
+from minilm.tokens.tokenizer import Tokenization, Tokenizer
+from minilm.windows.loader import create_data_loader, window_stats
 
-__all__ = ["Tokenization", "Tokenizer", "create_data_loader"]
-
-
-def __getattr__(name: str):
-    if name == "create_data_loader":  # torch loads with the windows module, not with `import minilm`
-        from minilm.windows import create_data_loader
-
-        return create_data_loader
-    raise AttributeError(f"module 'minilm' has no attribute {name!r}")
+__all__ = [
+    "Tokenization", "Tokenizer", "create_data_loader", "get_tokenizer", "register_tokenizer", "tokenizer_names",
+    "window_stats",
+]

@@ -1,32 +1,24 @@
-"""The files minilm ships in `assets/`: the corpus and the two local tokenizers trained on it.
+"""The files minilm ships in `assets/` and the folder where it keeps what it converts.
 
-Loaders are cached: each tokenizer is read once per process and shared read-only.
+Not here: the tokenizers made from these files (`minilm.tokens.registry`).
 """
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
-from minilm.tokenizer import Tokenizer
-
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 CORPUS = ASSETS / "text.txt"
-LOCAL_TOKENIZERS = {
-    "bpe": ("tokenizer.json", "Local BPE (assets/tokenizer.json)"),
-    "word": ("tokenizer_word.json", "Local word level (assets/tokenizer_word.json)"),
-}
-
-
-@lru_cache(maxsize=None)
-def local_tokenizer(kind: str = "bpe") -> Tokenizer:
-    """The shipped BPE ("bpe") or word-level ("word") tokenizer."""
-    if kind not in LOCAL_TOKENIZERS:
-        raise ValueError(f"unknown local tokenizer {kind!r}; choose one of {sorted(LOCAL_TOKENIZERS)}")
-    filename, label = LOCAL_TOKENIZERS[kind]
-    return Tokenizer(str(ASSETS / filename), name=label)
 
 
 @lru_cache(maxsize=1)
 def corpus_text() -> str:
+    """`assets/text.txt`: the original English and Turkish corpus the local tokenizers learned from."""
     return CORPUS.read_text(encoding="utf-8")
+
+
+def cache_dir() -> Path:
+    """Where converted files live: `$MINILM_CACHE`, else `~/.cache/minilm`."""
+    return Path(os.environ.get("MINILM_CACHE") or Path.home() / ".cache" / "minilm")

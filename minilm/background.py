@@ -10,6 +10,8 @@ import threading
 import time
 from typing import Callable
 
+from minilm.lang import Problem
+
 
 class BackgroundLoader:
     """Runs `load(progress=...)` once in a background thread; `stage` tells how far it got.
@@ -28,6 +30,7 @@ class BackgroundLoader:
         self.error: str | None = None
         self.stage = "not started"
         self.started_at: float | None = None
+        self.on_stage: Callable[[str], None] | None = None  # e.g. print, to report progress on a console
 
     def start(self) -> "BackgroundLoader":
         with self._lock:
@@ -39,9 +42,16 @@ class BackgroundLoader:
 
     def wait(self, timeout: float | None = None):
         self.start()._thread.join(timeout)
-        if self.value is None:
-            raise RuntimeError(self.error or f"{self.what} is still loading")
-        return self.value
+        return self.ready()
+
+    def ready(self):
+        """The value if loaded; else starts loading and raises the one "still loading" (or "failed") problem."""
+        self.start()
+        if self.value is not None:
+            return self.value
+        if self.error:
+            raise Problem("load_failed", error=self.error)
+        raise Problem("still_loading", what=self.what, stage=self.stage, seconds=round(self.elapsed))
 
     @property
     def elapsed(self) -> float:
@@ -50,10 +60,12 @@ class BackgroundLoader:
     def _run(self) -> None:
         try:
             self.value = self._load(progress=self._set_stage)
-            self.stage = "ready"
+            self._set_stage("ready")
         except Exception as err:  # shown to the user; the local tokenizer keeps working
             self.error = f"{self.what} could not be loaded: {err}"
             self.stage = "failed"
 
     def _set_stage(self, stage: str) -> None:
         self.stage = stage
+        if self.on_stage is not None:
+            self.on_stage(stage)

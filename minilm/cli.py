@@ -1,11 +1,14 @@
 """`python -m minilm`: the seed's steps from a terminal.
 
-    python -m minilm tokenize assets/text.txt -o token_ids.txt [--tokenizer bpe|word|gemma|PATH]
+    python -m minilm tokenize assets/text.txt -o token_ids.txt [--tokenizer bpe|word|gemma|NAME|PATH]
     python -m minilm windows token_ids.txt --context-length 12 --stride 12 [--limit 5] [--jsonl pairs.jsonl]
-    python -m minilm embed "the capital of france" [--source gemma|random] [--dim 4] -o vectors.json
+    python -m minilm embed "the capital of france" [--vectors gemma|random] [--embedding-dim 4] -o vectors.json
     python -m minilm train-tokenizer [--corpus assets/text.txt] [--vocab-size 1024] [--out assets]
 
-Errors print one line to stderr and exit with status 2 (bad input) or 1 (anything else).
+Each command calls the same core functions as the app's tab. Tokenizer names come from the
+registry (`minilm.tokenizer_names()`, plus any registered in this process); a path to a
+tokenizer.json runs in the sandbox. Errors print one line to stderr and exit with status 2 (bad
+input) or 1 (anything else).
 """
 
 from __future__ import annotations
@@ -15,28 +18,22 @@ import sys
 import time
 from pathlib import Path
 
-from minilm.assets import ASSETS, CORPUS, LOCAL_TOKENIZERS
+from minilm.assets import ASSETS, CORPUS
 
 
-def _tokenizer(spec: str):
-    from minilm.assets import local_tokenizer
+def _tokenizer(name: str):
+    from minilm.tokens.registry import GEMMA, GEMMA_NAME, get_tokenizer
 
-    if spec in LOCAL_TOKENIZERS:
-        return local_tokenizer(spec)
-    if spec == "gemma":
-        from minilm.gemma import load_gemma
-
-        gemma = load_gemma(progress=lambda stage: print(f"gemma: {stage}", file=sys.stderr))
-        if gemma.notice:
-            print(gemma.notice, file=sys.stderr)
-        return gemma.tokenizer
-    from minilm.sandbox import load_untrusted_tokenizer
-
-    return load_untrusted_tokenizer(Path(spec).read_bytes(), name=spec)
+    if name == GEMMA_NAME:
+        GEMMA.on_stage = lambda stage: print(f"gemma: {stage}", file=sys.stderr)
+    tokenizer = get_tokenizer(name)
+    if name == GEMMA_NAME and GEMMA.value.notice:
+        print(GEMMA.value.notice, file=sys.stderr)
+    return tokenizer
 
 
 def _cmd_tokenize(args) -> None:
-    from minilm.token_ids import tokenize_file
+    from minilm.tokens.files import tokenize_file
 
     tokenizer = _tokenizer(args.tokenizer)
     start = time.perf_counter()
@@ -52,8 +49,8 @@ def _cmd_tokenize(args) -> None:
 def _cmd_windows(args) -> None:
     import json
 
-    from minilm.token_ids import read_token_ids
-    from minilm.windows import WindowDataset, check_window_args, window_stats
+    from minilm.tokens.files import read_token_ids
+    from minilm.windows.loader import WindowDataset, check_window_args, window_stats
 
     ids = read_token_ids(args.token_ids)
     context_length, stride = check_window_args(len(ids), args.context_length, args.stride, keep_tail=args.keep_tail)
@@ -80,27 +77,22 @@ def _cmd_windows(args) -> None:
 def _cmd_embed(args) -> None:
     import json
 
-    from minilm.embeddings import embed_with, gemma_embed_tokens, gemma_table_name, random_embedding
+    from minilm.embeddings.settings import EmbeddingSettings
+    from minilm.embeddings.vectors import vector_sets
 
-    tokenizer = _tokenizer("gemma" if args.source == "gemma" else args.tokenizer)
-    ids = tokenizer.encode(args.text, add_special_tokens=False)
-    if args.source == "gemma":
-        from minilm.gemma import load_gemma
-
-        gemma = load_gemma()
-        vectors, table = gemma_embed_tokens(gemma, ids).float(), gemma_table_name(gemma)
-    else:
-        layer = random_embedding(len(tokenizer), args.dim, seed=args.seed)
-        table = f"nn.Embedding({len(tokenizer)}, {args.dim}), seed {args.seed}, untrained"
-        vectors = embed_with(layer, ids, tokenizer_name=args.tokenizer, table_name=table)
-    tokens = [tokenizer.backend.id_to_token(i) for i in ids]
-    record = {"table": table, "tokens": tokens, "ids": ids, "vectors": vectors.tolist()}
+    if args.vectors == "gemma":
+        _tokenizer("gemma")  # progress on stderr while it loads
+    settings = EmbeddingSettings(vectors=args.vectors, text=args.text, text_b="", tokenizer=args.tokenizer,
+                                 table_tokenizer=args.tokenizer, embedding_dim=args.embedding_dim, seed=args.seed)
+    shown = vector_sets(settings)
+    s = shown.sets[0]
+    record = {"table": shown.title, "tokens": list(s.tokens), "ids": list(s.ids), "vectors": s.vectors.tolist()}
     args.out.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-    print(f"{len(ids)} vectors of {vectors.shape[1]} dimensions ({table}) -> {args.out}")
+    print(f"{len(s.ids)} vectors of {s.vectors.shape[1]} dimensions ({shown.title}) -> {args.out}")
 
 
 def _cmd_train_tokenizer(args) -> None:
-    from minilm.train import build_assets
+    from minilm.tokens.vocab import build_assets
 
     for path in build_assets(args.corpus, args.out, vocab_size=args.vocab_size):
         print(f"wrote {path}")
@@ -112,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     tok = sub.add_parser("tokenize", help="encode a UTF-8 text file into token_ids.txt (seed step 4)")
     tok.add_argument("text", type=Path, help="the text file to encode")
     tok.add_argument("-o", "--out", type=Path, default=Path("token_ids.txt"), help="default: token_ids.txt")
-    tok.add_argument("--tokenizer", default="bpe", help="bpe, word, gemma, or a tokenizer.json path")
+    tok.add_argument("--tokenizer", default="bpe", help="a name (bpe, word, gemma, or registered) or a tokenizer.json path")
     tok.add_argument("--no-bos", action="store_true", help="do not prepend <bos>")
     tok.set_defaults(run=_cmd_tokenize)
     win = sub.add_parser("windows", help="cut token_ids.txt into (x, y) pairs (seed step 5)")
@@ -125,9 +117,10 @@ def build_parser() -> argparse.ArgumentParser:
     win.set_defaults(run=_cmd_windows)
     emb = sub.add_parser("embed", help="export the vectors of a text's tokens as JSON (seed steps 6-7)")
     emb.add_argument("text")
-    emb.add_argument("--source", choices=["gemma", "random"], default="gemma")
-    emb.add_argument("--tokenizer", default="bpe", help="bpe or word (random source)")
-    emb.add_argument("--dim", type=int, default=4, help="embedding_dim (random source)")
+    emb.add_argument("--vectors", "--source", dest="vectors", choices=["gemma", "random"], default="gemma")
+    emb.add_argument("--tokenizer", default="bpe", help="a tokenizer name (random vectors)")
+    emb.add_argument("--embedding-dim", "--dim", dest="embedding_dim", type=int, default=4,
+                     help="embedding_dim (random vectors)")
     emb.add_argument("--seed", type=int, default=0)
     emb.add_argument("-o", "--out", type=Path, default=Path("vectors.json"))
     emb.set_defaults(run=_cmd_embed)

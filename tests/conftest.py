@@ -24,7 +24,7 @@ def one_torch_thread():
 @pytest.fixture(scope="session")
 def gemma():
     """The bundled Gemma 3 tokenizer; the first run on a machine converts the GGUF (~20 s)."""
-    from minilm.gemma import load_bundled
+    from minilm.tokens.gemma import load_bundled
 
     return load_bundled()
 
@@ -32,7 +32,7 @@ def gemma():
 @pytest.fixture(scope="session")
 def gemma_model(gemma):
     """The whole Gemma 3 270M from the bundled GGUF (~35 s, ~2.6 GB), as the Train tab builds it."""
-    from minilm.next_token import load_gemma_model
+    from minilm.lm.gemma import load_gemma_model
 
     return load_gemma_model(gemma)
 

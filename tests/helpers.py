@@ -15,7 +15,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 def launch_app(**options):
     """The real app, launched as `python app.py` would, on a free loopback port; Gemma ready."""
     import app
-    from minilm.ui.shared import GEMMA
+    from minilm.ui.loaders import GEMMA
 
     demo = app.build_demo()
     with socket.socket() as s:

@@ -54,7 +54,7 @@ def test_import_and_build_load_no_model():
     """Nothing heavy at import or build: no torch, no transformers, Gemma not started."""
     code = (
         "import sys, app; app.build_demo();"
-        "from minilm.ui.shared import GEMMA;"
+        "from minilm.ui.loaders import GEMMA;"
         "print(sorted(m for m in ('torch', 'transformers', 'tokenizers') if m in sys.modules), GEMMA.stage)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
@@ -62,7 +62,7 @@ def test_import_and_build_load_no_model():
     assert done.stdout.strip().splitlines()[-1] == "[] not started"
 
 
-@pytest.mark.parametrize("module", ["minilm.text", "minilm.compare", "minilm.train", "minilm.tokenizer"])
+@pytest.mark.parametrize("module", ["minilm.text", "minilm.tokens.compare", "minilm.tokens.vocab", "minilm.tokens.tokenizer"])
 def test_doctests(module):
     import doctest
     import importlib

@@ -1,188 +1,177 @@
-"""The Train tab: a tiny LM learns from the windows, live; then it samples and predicts next tokens.
+"""The Train tab: a tiny LM learns from the Windows tab's windows, live; then it samples and predicts.
 
-Each visitor's run lives in their session state; runs are queued one at a time (gradio shows the
-queue position), and Stop cancels the run. Not here: the model or the loop (`minilm.model`,
-`minilm.training`).
+Its source, tokenizer, context_length and stride follow the Windows tab's (and can be changed here),
+and the page says which windows train and which are held out. Each visitor's model lives in their
+session; runs are queued one at a time and Stop cancels. Not here: the model, the loop, the chart
+(`minilm.lm`).
 """
 
-import math
+from typing import Iterator
 
 import gradio as gr
 
-from minilm.assets import corpus_text, local_tokenizer
-from minilm.embedding_lab import embedding_views, sentence_vectors
-from minilm.text import clean_text, read_text_file
-from minilm.ui import prose
-from minilm.ui.i18n import T, language, say
-from minilm.ui.shared import GEMMA, GEMMA_MODEL
-from minilm.windows import whole_number
+from minilm.lang import Problem, say
+from minilm.lm import figures
+from minilm.lm.settings import MAX_BATCH, MAX_BLOCKS, MAX_CONTEXT, MAX_EMBEDDING_DIM, MAX_STEPS, Trained, TrainSettings, split_windows
+from minilm.text import clean_text
+from minilm.tokens.registry import get_tokenizer
+from minilm.ui.loaders import GEMMA, GEMMA_MODEL
+from minilm.ui.page import T, api_error, language, problem, tokenizer_choices
+from minilm.values import whole_number
 
-SOURCES = [(T("corpus_source"), "corpus"), (T("my_txt"), "file"), (T("prompt_source"), "prompt")]
-
-
-def _ids(source, path, prompt) -> list[int]:
-    tok = local_tokenizer("bpe")
-    if source == "corpus":
-        return tok.encode_long(corpus_text())
-    if source == "file":
-        if not path:
-            raise ValueError("Upload a .txt file, or choose another source.")
-        return tok.encode_long(read_text_file(path))
-    return tok.encode(clean_text(prompt)[0])
+SOURCES = (("corpus_source", "corpus"), ("my_txt", "file"), ("prompt_source", "text"))
+FOLLOWED = ("source", "tokenizer", "context_length", "stride")  # the Windows tab's, kept in step
 
 
-def _config(n_blocks, width, context_length, stride, batch_size, steps, lr, shift=True):
-    from minilm.training import TrainConfig, capped
-
-    values = {name: whole_number(name, v, minimum=0 if name == "n_blocks" else 1) for name, v in
-              (("n_blocks", n_blocks), ("width", width), ("context_length", context_length), ("stride", stride),
-               ("batch_size", batch_size), ("steps", steps))}
-    if not isinstance(lr, (int, float)) or not 0 < lr <= 1:
-        raise ValueError(f"learning rate must be between 0 and 1, got {lr!r}")
-    if values["width"] % 4:
-        raise ValueError(f"width must be a multiple of 4 (the number of attention heads), got {values['width']}")
-    return capped(TrainConfig(**values, lr=float(lr), warmup=max(1, values["steps"] // 10), shift=shift))
-
-
-def loss_figure(history: dict, vocab_size: int):
-    """Train and validation loss per step for each run, with ln(vocab size) as the starting line."""
-    import plotly.graph_objects as go
-
-    fig = go.Figure()
-    styles = {"next token (y = x shifted)": "solid", "mistake (y = x)": "dash"}
-    for run, points in history.items():
-        dash = styles.get(run, "solid")
-        fig.add_trace(go.Scatter(x=points["step"], y=points["train"], name=f"{run}: train", line=dict(dash=dash, color="#2563eb")))
-        val = [(s, v) for s, v in zip(points["step"], points["val"]) if v is not None]
-        if val:
-            fig.add_trace(go.Scatter(x=[s for s, _ in val], y=[v for _, v in val], name=f"{run}: validation",
-                                     line=dict(dash=dash, color="#ea580c"), mode="lines+markers"))
-    fig.add_hline(y=math.log(vocab_size), line_dash="dot", annotation_text=f"ln {vocab_size} = {math.log(vocab_size):.2f}")
-    fig.update_layout(xaxis_title="step", yaxis_title="cross-entropy loss", height=380, margin=dict(l=50, r=20, t=30, b=40),
-                      legend=dict(orientation="h"))
-    return fig
-
-
-def train_run(source, path, prompt, n_blocks, width, context_length, stride, batch_size, steps, lr, mistake,
-              request: gr.Request = None):
-    """Stream (status, chart, model) while training; with `mistake`, a y = x run follows."""
-    from minilm.training import train  # torch loads here, not when the app is built
-
-    tok = local_tokenizer("bpe")
+def windows_note(request: gr.Request = None, **values) -> str:
+    """Which of the Windows tab's windows the run will train on, before it starts."""
+    lang = language(request)
     try:
-        ids = _ids(source, path, prompt)
-        runs = [True, False] if mistake else [True]
-        configs = [_config(n_blocks, width, context_length, stride, batch_size, steps, lr, shift=s) for s in runs]
+        settings = TrainSettings(**values)
+        n_tokens = len(settings.windows().ids(wait=False))
+        split = split_windows(n_tokens, context_length=settings.context_length, stride=settings.stride)
     except ValueError as err:
-        yield f"⚠️ {err}", gr.update(), gr.update()
+        return problem(err, lang)
+    return figures.windows_used(split, settings.source, settings.tokenizer, lang)
+
+
+def train_view(request: gr.Request = None, **values):
+    """Stream (status, chart, trained model) while training; with `mistake`, a y = x run follows."""
+    from minilm.lm.train import training_runs, vocab_size  # torch loads here, not when the app is built
+
+    lang = language(request)
+    try:
+        settings = TrainSettings(**values)
+        n_vocab = vocab_size(settings)
+        runs = training_runs(settings, wait=False)
+        run, config, event = next(runs)
+    except ValueError as err:
+        yield problem(err, lang), gr.update(), gr.update()
         return
-    history, model, notes = {}, None, configs[0][1]
-    for config, _ in configs:
-        run = "next token (y = x shifted)" if config.shift else "mistake (y = x)"
+    history = {}
+    while True:
         points = history.setdefault(run, {"step": [], "train": [], "val": []})
+        points["step"].append(event.step)
+        points["train"].append(event.train_loss)
+        points["val"].append(event.val_loss if event.val_fresh else None)
+        trained = Trained(event.model, settings.tokenizer) if run == "next_token" and event.model else gr.update()
+        status = figures.status_line(run, event, config, lang)
+        yield status, figures.loss_figure(history, n_vocab, lang), trained
         try:
-            for event in train(ids, len(tok), config):
-                points["step"].append(event.step)
-                points["train"].append(event.train_loss)
-                points["val"].append(event.val_loss if event.val_fresh else None)
-                status = _status(run, event, config, notes)
-                if config.shift and event.model is not None:
-                    model = event.model
-                yield status, loss_figure(history, len(tok)), model if event.done else gr.update()
-        except ValueError as err:
-            yield f"⚠️ {err}", gr.update(), gr.update()
-            return
-    if mistake:
-        yield status + "\n\n" + say("train_mistake", language(request)), loss_figure(history, len(tok)), model
+            run, config, event = next(runs)
+        except StopIteration:
+            break
+    if settings.mistake:
+        yield status + "\n\n" + say("train_mistake", lang), figures.loss_figure(history, n_vocab, lang), gr.update()
 
 
-def _status(run, event, config, notes) -> str:
-    val = f"{event.val_loss:.3f}" if event.val_loss is not None else "–"
-    lines = [f"**{run}**: step {event.step}/{config.steps} · train loss {event.train_loss:.3f} · validation {val} · "
-             f"{event.steps_per_s:.1f} steps/s · {event.tokens_per_s:,.0f} tokens/s"]
-    if event.stopped:
-        lines.append(f"⚠️ {event.stopped}" if event.stopped != "stopped" else "Stopped.")
-    lines += [f"Note: {n}" for n in notes]
-    return "\n\n".join(lines)
+def train(source: str = "corpus", text: str = "", tokenizer: str = "bpe", context_length: int = 12, stride: int = 12,
+          batch_size: int = 32, n_blocks: int = 2, embedding_dim: int = 64, steps: int = 600, lr: float = 3e-3,
+          seed: int = 0, mistake: bool = False) -> Iterator[dict]:
+    """Train the tiny LM on the windows of `source` ("corpus" or "text"), streaming its progress.
 
+    Yields {"run", "step", "steps", "train_loss", "val_loss", "done", "stopped"} every 10 steps;
+    run is "next_token", or "mistake" for the y = x run that follows when `mistake` is true.
+    """
+    from minilm.lm.train import training_runs
 
-def sample_text(model, prompt, temperature, top_k):
-    if model is None:
-        return "Train a model first."
-    from minilm.model import sample
-
-    tok = local_tokenizer("bpe")
     try:
-        ids = tok.encode(clean_text(prompt)[0])
-        top_k = whole_number("top_k", top_k) if top_k else None
-        out = sample(model, ids, max_new_tokens=60, temperature=float(temperature), top_k=top_k)
+        if source not in ("corpus", "text"):
+            raise Problem("not_choice", name="source", options="corpus, text", value=repr(source))
+        settings = TrainSettings(source=source, text=text, tokenizer=tokenizer, context_length=context_length,
+                                 stride=stride, batch_size=batch_size, n_blocks=n_blocks, embedding_dim=embedding_dim,
+                                 steps=steps, lr=lr, seed=seed, mistake=mistake)
+        runs = training_runs(settings, wait=False)
+        for run, config, event in runs:
+            yield {"run": run, "step": event.step, "steps": config.steps, "train_loss": event.train_loss,
+                   "val_loss": event.val_loss, "done": event.done, "stopped": event.stopped}
     except ValueError as err:
-        return f"⚠️ {err}"
-    return tok.decode(out)
+        raise api_error(err) from None
 
 
-def next_tokens(model, prompt):
+def sample_text(trained, prompt, temperature, top_k, request: gr.Request = None):
+    lang = language(request)
+    if trained is None:
+        return say("train_first", lang)
+    from minilm.lm.model import sample
+
+    tokenizer = get_tokenizer(trained.tokenizer)
+    try:
+        ids = tokenizer.encode(clean_text(prompt)[0])
+        top_k = whole_number("top_k", top_k, minimum=0) or None
+        out = sample(trained.model, ids, max_new_tokens=60, temperature=float(temperature), top_k=top_k)
+    except ValueError as err:
+        return problem(err, lang)
+    return tokenizer.decode(out)
+
+
+def next_tokens(trained, prompt, request: gr.Request = None):
     """Top next tokens from the trained model and from Gemma 3 (loading it on first use)."""
+    lang = language(request)
     try:
         text = clean_text(prompt)[0]
     except ValueError as err:
-        return [], [], f"⚠️ {err}"
-    from minilm.model import next_token_probs
+        return [], [], problem(err, lang)
+    from minilm.lm.model import next_token_probs
 
-    tok = local_tokenizer("bpe")
-    tiny = [[tok.backend.id_to_token(i), i, round(p, 4)] for i, p in next_token_probs(model, tok.encode(text))] if model else []
-    GEMMA_MODEL.start()
-    if GEMMA_MODEL.value is None:
-        message = GEMMA_MODEL.error or f"Gemma 3 270M is loading ({GEMMA_MODEL.stage}, {GEMMA_MODEL.elapsed:.0f} s); ask again shortly."
-        return tiny, [], message + ("" if model else " Train a model for the left column.")
-    from minilm.next_token import gemma_next_tokens
-
-    gemma = [[t, i, round(p, 4)] for t, i, p in gemma_next_tokens(GEMMA_MODEL.value, GEMMA.value, text)]
-    return tiny, gemma, "" if model else "Train a model for the left column."
-
-
-def embeddings_before_after(model, sentence):
-    """The trained token embeddings against the same seeded ones before training, in one PCA view."""
-    if model is None:
-        return None, "Train a model first."
-    import torch
-
-    from minilm.model import TinyLM
-    from minilm.training import TrainConfig
-
-    tok = local_tokenizer("bpe")
-    torch.manual_seed(TrainConfig().seed)
-    before = TinyLM(model.config)
+    tiny = []
+    if trained is not None:
+        tokenizer = get_tokenizer(trained.tokenizer)
+        tiny = [[tokenizer.id_to_token(i), i, round(p, 4)] for i, p in next_token_probs(trained.model, tokenizer.encode(text))]
+    hint = "" if trained is not None else say("train_for_left", lang)
     try:
-        sets = [sentence_vectors(sentence, name=name, tokenizer=tok, embed=lambda ids, m=m: m.tokens(torch.tensor(ids)).detach())
-                for name, m in (("before", before), ("after", model))]
-        scatter, _, note = embedding_views(sets, pca=True, lines=True, title="token embeddings before and after training")
+        model = GEMMA_MODEL.ready()
+    except Problem as err:
+        return tiny, [], f"{err.words(lang)} {hint}".strip()
+    from minilm.lm.gemma import gemma_next_tokens
+
+    gemma = [[t, i, round(p, 4)] for t, i, p in gemma_next_tokens(model, GEMMA.value, text)]
+    return tiny, gemma, hint
+
+
+def embeddings_before_after(trained, sentence, request: gr.Request = None):
+    """The trained token embeddings against the same seeded ones before training, in one PCA view."""
+    lang = language(request)
+    if trained is None:
+        return None, say("train_first", lang)
+    try:
+        return figures.before_after_figure(trained.model, get_tokenizer(trained.tokenizer), sentence, lang)
     except ValueError as err:
-        return None, f"⚠️ {err}"
-    return scatter, note
+        return None, problem(err, lang)
 
 
-def build_train_tab(prompt: gr.Textbox):
+def _follow(allowed: set | None = None):
+    """Copy a Windows tab value here, unless this tab cannot take it (Gemma's 262k-token vocabulary)."""
+    def follow(value):
+        return value if allowed is None or value in allowed else gr.update()
+
+    return follow
+
+
+def build_train_tab(prompt: gr.Textbox, windows: dict):
+    """Lay out the tab; `windows` are the Windows tab's components, whose settings this tab follows."""
     model = gr.State(None)
     gr.Markdown(T("train_what"), elem_classes="mlm-prose")
     with gr.Row():
         with gr.Column(scale=2):
-            source = gr.Radio(SOURCES, value="corpus", label=T("train_source"))
+            source = gr.Radio([(T(label), value) for label, value in SOURCES], value="corpus", label=T("train_source"))
             path = gr.File(label=T("your_txt"), file_types=[".txt"], type="filepath", visible=False)
+            tokenizer = gr.Radio(tokenizer_choices(local_only=True), value="bpe", label=T("tokenizer"))
             mistake = gr.Checkbox(False, label=T("also_mistake"))
             with gr.Row():
                 start = gr.Button(T("start"), variant="primary", elem_id="train-start")
                 stop = gr.Button(T("stop"), elem_id="train-stop")
         with gr.Column(scale=3):
             with gr.Row():
-                n_blocks = gr.Slider(0, 4, value=2, step=1, label=T("blocks"))
-                width = gr.Slider(16, 256, value=64, step=16, label=T("width"))
-                context_length = gr.Slider(4, 128, value=32, step=1, label="context_length")
+                context_length = gr.Slider(1, MAX_CONTEXT, value=12, step=1, label="context_length")
+                stride = gr.Slider(1, 256, value=12, step=1, label="stride")
+                batch_size = gr.Slider(1, MAX_BATCH, value=32, step=1, label="batch_size")
             with gr.Row():
-                stride = gr.Slider(1, 128, value=8, step=1, label="stride")
-                batch_size = gr.Slider(1, 64, value=32, step=1, label="batch_size")
-                steps = gr.Slider(10, 3000, value=600, step=10, label="steps", elem_id="train-steps")
+                n_blocks = gr.Slider(0, MAX_BLOCKS, value=2, step=1, label=T("blocks"))
+                embedding_dim = gr.Slider(16, MAX_EMBEDDING_DIM, value=64, step=16, label="embedding_dim")
+                steps = gr.Slider(10, MAX_STEPS, value=600, step=10, label="steps", elem_id="train-steps")
             lr = gr.Number(3e-3, label=T("learning_rate"), minimum=1e-5, maximum=1.0)
+    used = gr.Markdown(elem_id="train-windows")
     status = gr.Markdown(elem_id="train-status")
     chart = gr.Plot(label=T("loss"), elem_id="train-chart")
     with gr.Row():
@@ -208,11 +197,22 @@ def build_train_tab(prompt: gr.Textbox):
         gemma_table = gr.Dataframe(headers=["token", "id", "p"], label=T("gemma_270m"), interactive=False)
     gr.Markdown(T("train_mistake"), elem_classes="mlm-prose")
 
+    fields = {"source": source, "text": prompt, "path": path, "tokenizer": tokenizer, "context_length": context_length,
+              "stride": stride, "batch_size": batch_size, "n_blocks": n_blocks, "embedding_dim": embedding_dim,
+              "steps": steps, "lr": lr, "mistake": mistake}
+    local = {value for _, value in tokenizer_choices(local_only=True)}
+    for name in FOLLOWED:  # the Windows tab leads; Gemma cannot be trained on here, so it is not followed
+        windows[name].change(_follow(local if name == "tokenizer" else None), windows[name], fields[name], api_visibility="private", api_name=f"follow_{name}")
     source.change(lambda s: gr.update(visible=s == "file"), source, path, api_name="train_show_file", api_visibility="private")
-    run = start.click(train_run, [source, path, prompt, n_blocks, width, context_length, stride, batch_size, steps, lr, mistake],
-                      [status, chart, model], api_name="train", concurrency_limit=1, concurrency_id="train")
+    gr.on([fields[name].change for name in ("source", "text", "path", "tokenizer", "context_length", "stride")],
+          windows_note, inputs_kwargs=fields, outputs=used, api_name="train_windows", api_visibility="private")
+    run = start.click(train_view, inputs_kwargs=fields, outputs=[status, chart, model], api_name="train_view",
+                      api_visibility="private", concurrency_limit=1, concurrency_id="train")
+    gr.api(train, api_name="train", concurrency_limit=1, concurrency_id="train")
     stop.click(None, None, None, cancels=[run])
     sample_button.click(sample_text, [model, sample_prompt, temperature, top_k], sampled, api_name="sample")
     emb_button.click(embeddings_before_after, [model, emb_sentence], [emb_plot, emb_note], api_name="embeddings_before_after")
     next_button.click(next_tokens, [model, next_prompt], [tiny_table, gemma_table, next_note], api_name="next_token",
                       concurrency_limit=1, concurrency_id="gemma-model")
+    return lambda load: load.then(windows_note, inputs_kwargs=fields, outputs=used, api_name="train_windows_load",
+                                  api_visibility="private")

@@ -1,146 +1,95 @@
 """The Windows tab: context_length and stride turn a token stream into (x, y) pairs.
 
-Counts come from `minilm.windows` formulas on the whole stream; the tables and the stream picture
-are capped and say so. Not here: the loader itself (`minilm.windows.create_data_loader`).
+Handlers read the tab's `WindowSettings`; counts come from formulas on the whole stream, and the
+tables and the stream picture are capped and say so. Not here: the loader (`minilm.windows.loader`).
 """
 
 import csv
 import json
 import tempfile
-from functools import lru_cache
 from pathlib import Path
 
 import gradio as gr
 
-from minilm import windows_view
-from minilm.assets import LOCAL_TOKENIZERS, corpus_text, local_tokenizer
-from minilm.text import clean_text, read_text_file
-from minilm.token_ids import write_token_ids
-from minilm.ui import prose
-from minilm.ui.i18n import T, language, say
-from minilm.ui.links import TabParts
-from minilm.ui.shared import GEMMA
-from minilm.windows import WindowDataset, check_window_args, whole_number, window_stats
+from minilm.lang import say
+from minilm.tokens.files import write_token_ids
+from minilm.tokens.registry import get_tokenizer
+from minilm.ui.page import T, TabParts, api_error, language, problem, tokenizer_choices
+from minilm.windows import figures
+from minilm.windows.settings import WindowSettings
 
-SOURCES = [(T("prompt_source"), "prompt"), (T("corpus_source"), "corpus"), (T("my_txt"), "file")]
-TOKENIZERS = [(T("local_bpe"), "bpe"), (T("local_word"), "word"), (T("gemma3"), "gemma")]
-MAX_CONTEXT = 1024
 MAX_DOWNLOAD_WINDOWS = 200_000  # a 12-token window is ~100 bytes of JSONL: ~20 MB at most
+SOURCES = (("prompt_source", "text"), ("corpus_source", "corpus"), ("my_txt", "file"))
 
 
-def _tokenizer(kind: str):
-    if kind in LOCAL_TOKENIZERS:
-        return local_tokenizer(kind)
-    if kind == "gemma":
-        if GEMMA.start().value is None:
-            raise ValueError(GEMMA.error or f"Gemma 3 is still loading ({GEMMA.stage}); try again in a few seconds.")
-        return GEMMA.value.tokenizer
-    raise ValueError(f"tokenizer must be one of bpe, word, gemma; got {kind!r}")
-
-
-@lru_cache(maxsize=8)
-def _corpus_ids(kind: str) -> tuple[int, ...]:
-    return tuple(_tokenizer(kind).encode_long(corpus_text()))
-
-
-def token_stream(source: str, text: str, path, kind: str) -> list[int]:
-    """The ids the windows are cut from."""
-    if source == "corpus":
-        return list(_corpus_ids(kind))
-    if source == "file":
-        if not path:
-            raise ValueError("Upload a .txt file, or choose another source.")
-        return _tokenizer(kind).encode_long(read_text_file(path))
-    if source == "prompt":
-        return _tokenizer(kind).encode(clean_text(text)[0])
-    raise ValueError(f"unknown source {source!r}")
-
-
-def windows_view_fn(source, text, path, kind, context_length, stride, batch_size, keep_tail, mistake, request: gr.Request = None):
+def windows_view(show_mistake: bool = False, request: gr.Request = None, **values):
     """(summary, pairs table, stream figure, stride figure) for the current settings."""
-    try:
-        ids, stats, x, y = _cut(source, text, path, kind, context_length, stride, keep_tail, windows_view.MAX_PAIRS)
-        batch_size = whole_number("batch_size", batch_size)
-    except ValueError as err:
-        return f"⚠️ {err}", "", None, None
-    tok = _tokenizer(kind)
-    pairs = windows_view.pairs_html(x.tolist(), y.tolist(), tok.backend.id_to_token, mistake=mistake, total=stats.n_windows)
-    tokens = [tok.backend.id_to_token(i) for i in ids[: windows_view.MAX_STREAM_TOKENS]]  # what the picture can show
     lang = language(request)
-    summary = prose.windows_summary(stats, batch_size, lang) + (say("windows_mistake", lang) if mistake else "")
-    stride_fig = windows_view.stride_figure(len(ids), stats.context_length, stats.stride)
-    return summary, pairs, windows_view.stream_figure(stats, tokens), stride_fig
-
-
-def _cut(source, text, path, kind, context_length, stride, keep_tail, first: int):
-    """(ids, stats, x, y): the stream, its counts, and the first `first` windows (views, not copies)."""
-    ids = token_stream(source, text, path, kind)
-    context_length, stride = _settings(len(ids), context_length, stride, keep_tail)
-    stats = window_stats(len(ids), context_length, stride, keep_tail=keep_tail)
-    data = WindowDataset(ids, context_length, stride, keep_tail=keep_tail)
-    x, y = data.__getitems__(range(0, min(len(data), first)))
-    return ids, stats, x, y
-
-
-def _settings(n_tokens: int, context_length, stride, keep_tail: bool) -> tuple[int, int]:
-    context_length, stride = check_window_args(n_tokens, context_length, stride, keep_tail=keep_tail)
-    if context_length > MAX_CONTEXT:
-        raise ValueError(f"context_length is capped at {MAX_CONTEXT} here, got {context_length}")
-    return context_length, stride
-
-
-def download_pairs(source, text, path, kind, context_length, stride, keep_tail, fmt):
-    """The pairs as JSONL or CSV (at most MAX_DOWNLOAD_WINDOWS windows) and token_ids.txt."""
     try:
-        ids, stats, x, y = _cut(source, text, path, kind, context_length, stride, keep_tail, MAX_DOWNLOAD_WINDOWS)
+        settings = WindowSettings(**values)
+        cut = settings.cut(first=figures.MAX_PAIRS, wait=False)
+        tokenizer = get_tokenizer(settings.tokenizer, wait=False)
     except ValueError as err:
-        return None, None, f"⚠️ {err}"
-    n = len(x)
+        return problem(err, lang), "", None, None
+    pairs = figures.pairs_html(cut.x.tolist(), cut.y.tolist(), tokenizer.id_to_token, mistake=show_mistake,
+                               total=cut.stats.n_windows)
+    tokens = [tokenizer.id_to_token(i) for i in cut.ids[: figures.MAX_STREAM_TOKENS]]  # what the picture can show
+    summary = figures.summary(cut.stats, settings.batch_size, lang) + (say("windows_mistake", lang) if show_mistake else "")
+    stride_fig = figures.stride_figure(len(cut.ids), settings.context_length, settings.stride)
+    return summary, pairs, figures.stream_figure(cut.stats, tokens), stride_fig
+
+
+def download_pairs(fmt: str = "jsonl", request: gr.Request = None, **values):
+    """The pairs as JSONL or CSV (at most MAX_DOWNLOAD_WINDOWS windows) and token_ids.txt."""
+    lang = language(request)
+    try:
+        cut = WindowSettings(**values).cut(first=MAX_DOWNLOAD_WINDOWS, wait=False)
+    except ValueError as err:
+        return None, None, problem(err, lang)
     folder = Path(tempfile.mkdtemp(prefix="minilm-"))
-    pairs_path = folder / f"pairs.{fmt}"
+    pairs_path = folder / ("pairs.csv" if fmt == "csv" else "pairs.jsonl")
     with open(pairs_path, "w", newline="", encoding="utf-8") as f:
+        rows = enumerate(zip(cut.x.tolist(), cut.y.tolist()))
         if fmt == "csv":
             writer = csv.writer(f)
             writer.writerow(["window", "x", "y"])
-            for k, (xs, ys) in enumerate(zip(x.tolist(), y.tolist())):
-                writer.writerow([k, " ".join(map(str, xs)), " ".join(map(str, ys))])
+            writer.writerows([k, " ".join(map(str, xs)), " ".join(map(str, ys))] for k, (xs, ys) in rows)
         else:
-            for k, (xs, ys) in enumerate(zip(x.tolist(), y.tolist())):
-                f.write(json.dumps({"window": k, "x": xs, "y": ys}) + "\n")
-    cut = f" (the first {n:,} of {stats.n_windows:,})" if stats.n_windows > n else ""
-    ids_path = write_token_ids(ids, folder / "token_ids.txt")
-    return str(pairs_path), str(ids_path), f"{n:,} pairs{cut} and {len(ids):,} token ids."
+            f.writelines(json.dumps({"window": k, "x": xs, "y": ys}) + "\n" for k, (xs, ys) in rows)
+    ids_path = write_token_ids(cut.ids, folder / "token_ids.txt")
+    n = len(cut.x)
+    return str(pairs_path), str(ids_path), say("pairs_made", lang, n=f"{n:,}", total=f"{cut.stats.n_windows:,}",
+                                               ids=f"{len(cut.ids):,}")
 
 
-def windows(
-    text: str, tokenizer: str = "bpe", context_length: int = 12, stride: int = 12, batch_size: int = 1,
-    keep_tail: bool = False,
-) -> dict:
+def windows(text: str, tokenizer: str = "bpe", context_length: int = 12, stride: int = 12, batch_size: int = 1,
+            keep_tail: bool = False) -> dict:
     """Cut the tokens of `text` into (x, y) windows as create_data_loader does.
 
     Returns counts (tokens, windows, batches, skipped, overlap), tensor shapes and the first windows' ids.
     """
     try:
-        if not isinstance(keep_tail, bool):
-            raise ValueError(f"keep_tail must be true or false, got {keep_tail!r}")
-        _, stats, x, y = _cut("prompt", text, None, tokenizer, context_length, stride, keep_tail, windows_view.MAX_PAIRS)
-        batch_size = whole_number("batch_size", batch_size)
+        settings = WindowSettings(source="text", text=text, tokenizer=tokenizer, context_length=context_length,
+                                  stride=stride, batch_size=batch_size, keep_tail=keep_tail)
+        cut = settings.cut(first=figures.MAX_PAIRS, wait=False)
     except ValueError as err:
-        raise gr.Error(str(err), print_exception=False) from None
+        raise api_error(err) from None
+    stats = cut.stats
     return {
-        "n_tokens": stats.n_tokens, "n_windows": stats.n_windows, "n_batches": stats.n_batches(batch_size),
+        "n_tokens": stats.n_tokens, "n_windows": stats.n_windows, "n_batches": stats.n_batches(settings.batch_size),
         "n_skipped": stats.n_skipped, "overlap": stats.overlap, "n_padded": stats.n_padded,
-        "x_shape": [min(batch_size, stats.n_windows), stats.context_length], "x": x.tolist(), "y": y.tolist(),
+        "x_shape": [min(settings.batch_size, stats.n_windows), stats.context_length], "x": cut.x.tolist(), "y": cut.y.tolist(),
     }
 
 
 def build_windows_tab(prompt: gr.Textbox):
+    """Lay out the tab; returns its settings' components (the Train tab follows them) and its `TabParts`."""
     gr.Markdown(T("windows_what"), elem_classes="mlm-prose")
     with gr.Row():
         with gr.Column(scale=2):
-            source = gr.Radio(SOURCES, value="corpus", label=T("tokens_from"))
+            source = gr.Radio([(T(label), value) for label, value in SOURCES], value="corpus", label=T("tokens_from"))
             path = gr.File(label=T("your_txt"), file_types=[".txt"], type="filepath", visible=False)
-            kind = gr.Radio(TOKENIZERS, value="bpe", label=T("tokenizer"))
+            tokenizer = gr.Radio(tokenizer_choices(), value="bpe", label=T("tokenizer"))
         with gr.Column(scale=3):
             context_length = gr.Slider(1, 256, value=12, step=1, label="context_length", elem_id="windows-context")
             stride = gr.Slider(1, 256, value=12, step=1, label="stride", elem_id="windows-stride")
@@ -163,14 +112,14 @@ def build_windows_tab(prompt: gr.Textbox):
         download_status = gr.Markdown()
     gr.Markdown(T("windows_mistakes"), elem_classes="mlm-prose")
 
-    inputs = [source, prompt, path, kind, context_length, stride, batch_size, keep_tail, mistake]
-    outputs = [summary, pairs, stream, strides]
-    triggers = [source.change, prompt.change, path.change, kind.change, context_length.change, stride.change,
-                batch_size.change, keep_tail.change, mistake.change]
+    fields = {"source": source, "text": prompt, "path": path, "tokenizer": tokenizer, "context_length": context_length,
+              "stride": stride, "batch_size": batch_size, "keep_tail": keep_tail}
+    view = dict(fn=windows_view, inputs_kwargs={**fields, "show_mistake": mistake}, outputs=[summary, pairs, stream, strides])
     source.change(lambda s: gr.update(visible=s == "file"), source, path, api_visibility="private", api_name="show_file")
-    gr.on(triggers, windows_view_fn, inputs, outputs, api_name="windows_view", api_visibility="undocumented")
-    download.click(download_pairs, [source, prompt, path, kind, context_length, stride, keep_tail, fmt],
-                   [pairs_file, ids_file, download_status], api_name="download_pairs")
+    gr.on([c.change for c in (*fields.values(), mistake)], **view, api_name="windows_view", api_visibility="undocumented")
+    download.click(download_pairs, inputs_kwargs={**fields, "fmt": fmt}, outputs=[pairs_file, ids_file, download_status],
+                   api_name="download_pairs")
     gr.api(windows, api_name="windows")
-    refresh = lambda load: load.then(windows_view_fn, inputs, outputs, api_name="windows_view_load", api_visibility="private")  # noqa: E731
-    return TabParts(refresh, {"context_length": context_length, "stride": stride, "windows_tokenizer": kind})
+    refresh = lambda load: load.then(**view, api_name="windows_view_load", api_visibility="private")  # noqa: E731
+    parts = TabParts(refresh, {"context_length": context_length, "stride": stride, "windows_tokenizer": tokenizer})
+    return fields, parts

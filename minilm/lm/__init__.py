@@ -1,0 +1,5 @@
+"""Guide sections 1, 9 and 13: a tiny causal language model trained on the windows, and Gemma 3's.
+
+`model` (TinyLM), `train` (the loop and its settings), `figures` (the loss chart),
+`gemma` (the whole Gemma 3 model, for next-token probabilities).
+"""

@@ -1,0 +1,117 @@
+"""A tiny decoder-only language model: the seed's "next steps" in about a hundred lines.
+
+Token embedding + position embedding, 0 to 4 blocks of causal self-attention and MLP, an LM head.
+Zero blocks is the seed's single-layer model (exercise A4): each position sees only its own token,
+the baseline a real context has to beat. Not here: training (`minilm.lm.train`).
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from minilm.lm.settings import ModelConfig
+
+
+class Block(nn.Module):
+    """Pre-norm transformer block: x + attention(norm(x)), then x + mlp(norm(x))."""
+
+    def __init__(self, config: ModelConfig):
+        super().__init__()
+        self.n_heads = config.n_heads
+        self.norm1 = nn.LayerNorm(config.embedding_dim)
+        self.qkv = nn.Linear(config.embedding_dim, 3 * config.embedding_dim)
+        self.proj = nn.Linear(config.embedding_dim, config.embedding_dim)
+        self.norm2 = nn.LayerNorm(config.embedding_dim)
+        self.mlp = nn.Sequential(nn.Linear(config.embedding_dim, 4 * config.embedding_dim), nn.GELU(), nn.Linear(4 * config.embedding_dim, config.embedding_dim))
+        self.dropout = config.dropout
+
+    def forward(self, x):  # (batch, time, embedding_dim)
+        b, t, w = x.shape
+        q, k, v = self.qkv(self.norm1(x)).split(w, dim=2)
+        q, k, v = (z.view(b, t, self.n_heads, w // self.n_heads).transpose(1, 2) for z in (q, k, v))
+        attended = F.scaled_dot_product_attention(q, k, v, is_causal=True, dropout_p=self.dropout if self.training else 0.0)
+        x = x + self.proj(attended.transpose(1, 2).reshape(b, t, w))
+        return x + self.mlp(self.norm2(x))
+
+
+class TinyLM(nn.Module):
+    """`TinyLM(config, seed=0)(x) -> logits`, x: (batch, time) ids, logits: (batch, time, vocab_size).
+
+    Every weight is drawn from a generator seeded with `seed`, never from torch's global RNG, so the
+    same seed rebuilds the same untrained model in any thread (`untrained`).
+    """
+
+    def __init__(self, config: ModelConfig, *, seed: int = 0):
+        super().__init__()
+        self.config, self.seed = config, seed
+        with torch.random.fork_rng(devices=[]):  # the layers' own default init draws from the global RNG
+            self.tokens = nn.Embedding(config.vocab_size, config.embedding_dim)
+            self.positions = nn.Embedding(config.context_length, config.embedding_dim)
+            self.blocks = nn.ModuleList(Block(config) for _ in range(config.n_blocks))
+            self.norm = nn.LayerNorm(config.embedding_dim)
+            self.head = nn.Linear(config.embedding_dim, config.vocab_size, bias=False)
+        generator = torch.Generator().manual_seed(seed)  # every weight is drawn again from here
+        for module in self.modules():
+            _init(module, generator)
+
+    def forward(self, x):
+        t = x.shape[1]
+        if t > self.config.context_length:
+            raise ValueError(f"the model reads at most {self.config.context_length} tokens, got {t}")
+        h = self.tokens(x) + self.positions(torch.arange(t, device=x.device))
+        for block in self.blocks:
+            h = block(h)
+        return self.head(self.norm(h))
+
+    def n_parameters(self) -> int:
+        return sum(p.numel() for p in self.parameters())
+
+
+def untrained(model: TinyLM) -> TinyLM:
+    """The same model before training: its config, its seed, fresh weights."""
+    return TinyLM(model.config, seed=model.seed)
+
+
+def _init(module, generator):
+    if isinstance(module, (nn.Linear, nn.Embedding)):
+        nn.init.normal_(module.weight, std=0.02, generator=generator)
+    if isinstance(module, nn.Linear) and module.bias is not None:
+        nn.init.zeros_(module.bias)
+
+
+@torch.no_grad()
+def next_token_probs(model: TinyLM, ids: list[int], *, k: int = 10) -> list[tuple[int, float]]:
+    """The k likeliest next tokens after `ids` (the last context_length of them): [(id, p), ...]."""
+    if not ids:
+        raise ValueError("give at least one token of context")
+    model.eval()
+    context = torch.tensor([ids[-model.config.context_length :]])
+    probs = F.softmax(model(context)[0, -1].float(), dim=-1)
+    top = torch.topk(probs, min(k, len(probs)))
+    return [(int(i), float(p)) for p, i in zip(top.values, top.indices)]
+
+
+@torch.no_grad()
+def sample(model: TinyLM, ids: list[int], *, max_new_tokens: int = 40, temperature: float = 1.0,
+           top_k: int | None = 40, seed: int = 0) -> list[int]:
+    """Continue `ids` one token at a time; temperature 0 picks the likeliest token (greedy)."""
+    if not ids:
+        raise ValueError("give at least one token to continue")
+    if temperature < 0 or temperature != temperature:
+        raise ValueError(f"temperature must be 0 or more, got {temperature}")
+    model.eval()
+    generator = torch.Generator().manual_seed(seed)
+    out = list(ids)
+    for _ in range(max_new_tokens):
+        logits = model(torch.tensor([out[-model.config.context_length :]]))[0, -1].float()
+        if temperature == 0:
+            out.append(int(logits.argmax()))
+            continue
+        logits = logits / temperature
+        if top_k:
+            cutoff = torch.topk(logits, min(top_k, len(logits))).values[-1]
+            logits = logits.masked_fill(logits < cutoff, float("-inf"))
+        out.append(int(torch.multinomial(F.softmax(logits, dim=-1), 1, generator=generator)))
+    return out

@@ -1,0 +1,132 @@
+"""Train `TinyLM` on `create_data_loader` windows: AdamW, clipping, warmup then cosine, seeded.
+
+`train(ids, vocab_size, config)` is a generator of `TrainEvent`s (every `report_every` steps and at
+the end), so a notebook can print them and the app can stream them to a chart. The windows are the
+Windows tab's for the same context_length and stride; the last tenth of them give the validation loss, always measured on the true next-token task: with `shift=False`
+(the seed's mistake, y = x) the training loss falls to zero while that one does not.
+Not here: the model (`minilm.lm.model`).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from dataclasses import dataclass
+from typing import Iterator
+
+import torch
+from torch.nn import functional as F
+
+from minilm.lm.model import TinyLM
+from minilm.lm.settings import TrainConfig, TrainSettings, split_windows
+from minilm.tokens.registry import get_tokenizer
+from minilm.windows.loader import create_data_loader
+
+@dataclass(frozen=True)
+class TrainEvent:
+    step: int
+    train_loss: float
+    val_loss: float | None  # next-token loss on held-out text, as of the last evaluation
+    val_fresh: bool  # the evaluation happened at this step
+    lr: float
+    steps_per_s: float
+    tokens_per_s: float
+    done: bool = False
+    stopped: str = ""  # why it ended early: "stopped" (asked to), "diverged" (the loss became NaN or infinite)
+    model: TinyLM | None = None  # on the last event only
+
+
+def training_batches(ids, config: TrainConfig) -> Iterator:
+    """The (x, y) batches the model sees: the training windows shuffled, epoch after epoch, seeded."""
+    part = split_windows(len(ids), context_length=config.context_length, stride=config.stride,
+                         val_fraction=config.val_fraction).train_ids(ids)
+    epoch = 0
+    while True:
+        yield from create_data_loader(part, config.context_length, config.stride, batch_size=config.batch_size,
+                                      shuffle=True, seed=config.seed + epoch)
+        epoch += 1
+
+
+def lr_at(step: int, config: TrainConfig) -> float:
+    """Linear warmup to `lr`, then cosine decay to a tenth of it."""
+    if step < config.warmup:
+        return config.lr * (step + 1) / config.warmup
+    progress = (step - config.warmup) / max(1, config.steps - config.warmup)
+    return config.lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, progress))))
+
+
+def train(ids: list[int], vocab_size: int, config: TrainConfig, *, stop: threading.Event | None = None) -> Iterator[TrainEvent]:
+    """Train a fresh `TinyLM` on the windows of `ids`; yields a `TrainEvent` every `report_every` steps.
+
+    The model starts from `TinyLM(config, seed=config.seed)`, so `untrained(model)` rebuilds it.
+    """
+    val_ids = split_windows(len(ids), context_length=config.context_length, stride=config.stride,
+                            val_fraction=config.val_fraction).val_ids(ids)
+    model = TinyLM(config.model_config(vocab_size), seed=config.seed)
+    decay = [p for p in model.parameters() if p.ndim >= 2]
+    rest = [p for p in model.parameters() if p.ndim < 2]
+    optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": config.weight_decay},
+                                   {"params": rest, "weight_decay": 0.0}], lr=config.lr, betas=(0.9, 0.95))
+    batches = training_batches(ids, config)
+    start, val_loss, step, loss, fresh = time.perf_counter(), None, 0, float("nan"), False
+    for step in range(1, config.steps + 1):
+        x, y = next(batches)
+        lr = lr_at(step - 1, config)
+        for group in optimizer.param_groups:
+            group["lr"] = lr
+        model.train()
+        logits = model(x)
+        target = y if config.shift else x
+        loss_t = F.cross_entropy(logits.reshape(-1, vocab_size), target.reshape(-1))
+        loss = float(loss_t.detach())
+        if not math.isfinite(loss):
+            yield _event(step, loss, val_loss, False, lr, start, config, done=True, stopped="diverged", model=model)
+            return
+        optimizer.zero_grad(set_to_none=True)
+        loss_t.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), config.clip)
+        optimizer.step()
+        fresh = step % config.eval_every == 0 or step == config.steps
+        if fresh:
+            val_loss = evaluate(model, val_ids, config)
+        if stop is not None and stop.is_set():
+            yield _event(step, loss, val_loss, fresh, lr, start, config, done=True, stopped="stopped", model=model)
+            return
+        if step % config.report_every == 0 and step != config.steps:
+            yield _event(step, loss, val_loss, fresh, lr, start, config)
+    yield _event(step, loss, val_loss, True, lr, start, config, done=True, model=model)
+
+
+def _event(step, loss, val_loss, fresh, lr, start, config, **final) -> TrainEvent:
+    seconds = max(time.perf_counter() - start, 1e-9)
+    tokens_per_s = step * config.batch_size * config.context_length / seconds
+    return TrainEvent(step, loss, val_loss, fresh, lr, step / seconds, tokens_per_s, **final)
+
+
+@torch.no_grad()
+def evaluate(model: TinyLM, ids: list[int], config: TrainConfig, *, max_batches: int = 20) -> float:
+    """Mean next-token cross-entropy over held-out windows (always the true, shifted targets)."""
+    model.eval()
+    losses = []
+    loader = create_data_loader(ids, config.context_length, config.stride, batch_size=config.batch_size)
+    for i, (x, y) in enumerate(loader):
+        if i == max_batches:
+            break
+        losses.append(float(F.cross_entropy(model(x).reshape(-1, model.config.vocab_size), y.reshape(-1))))
+    return sum(losses) / len(losses)
+
+
+def vocab_size(settings: TrainSettings) -> int:
+    """The size of the tokenizer the Train tab uses: the model's vocabulary, its output layer."""
+    return len(get_tokenizer(settings.tokenizer))
+
+
+def training_runs(settings: TrainSettings, *, wait: bool = True, stop=None) -> Iterator[tuple[str, TrainConfig, TrainEvent]]:
+    """(run, config, event) for the right run ("next_token"), then the y = x run ("mistake") if asked."""
+    ids = settings.windows().ids(wait=wait)
+    runs = (("next_token", True), ("mistake", False)) if settings.mistake else (("next_token", True),)
+    for run, shift in runs:
+        config = settings.config(shift=shift)
+        for event in train(ids, vocab_size(settings), config, stop=stop):
+            yield run, config, event

@@ -1,0 +1,121 @@
+"""HTML for token chips and boundary maps: self-contained, styled, and escaped everywhere.
+
+Every piece of user or tokenizer text goes through `html.escape`; colours and classes come only
+from this module. `$` and braces too, for template engines. That keeps `<img onerror=...>` and `${...}` inert and `<bos>` or `<0x0A>` visible. The output
+works in `gr.HTML` (whose default template inserts raw HTML) and in a notebook's `display(HTML(...))`.
+Not here: the layout around it.
+"""
+
+from __future__ import annotations
+
+import html
+import unicodedata
+
+from minilm.tokens.compare import BoundaryDiff
+from minilm.tokens.tokenizer import Tokenization
+
+MAX_CHIPS = 3_000  # more spans than this make a browser tab sluggish; counts still cover everything
+MAX_MAP_CHARS = 6_000
+PALETTE = ("#fde68a", "#bfdbfe", "#bbf7d0", "#fbcfe8", "#ddd6fe", "#fed7aa", "#a5f3fc", "#e5e7eb")
+_VISIBLE = {" ": "␣", "\n": "↵", "\t": "⇥", "\r": "␍"}
+_HIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs"}
+CSS = """<style>
+.mlm-chips{display:flex;flex-wrap:wrap;gap:3px;line-height:1.1;font-size:14px}
+.mlm-chip{display:inline-flex;flex-direction:column;align-items:center;border-radius:4px;
+  padding:2px 4px;border:1px solid transparent;unicode-bidi:isolate;color:#111827}
+.mlm-chip .mlm-t{white-space:pre;font-family:ui-monospace,Menlo,Consolas,monospace}
+.mlm-chip .mlm-id{font-size:10px;color:#4b5563;font-family:ui-monospace,monospace}
+.mlm-special{background:#374151!important;color:#f9fafb}.mlm-special .mlm-id{color:#d1d5db}
+.mlm-unknown{background:#fecaca!important;border-color:#dc2626}
+.mlm-byte{border:1px dashed #6b7280}
+.mlm-stats{font-size:13px;margin:4px 0 8px;color:inherit}
+.mlm-map{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:14px;line-height:1.9;
+  white-space:pre-wrap;word-break:break-all}
+.mlm-cut{display:inline-block;width:3px;height:1.2em;vertical-align:middle;margin:0 1px;border-radius:1px}
+.mlm-cut-both{background:#9ca3af}.mlm-cut-a{background:#2563eb}.mlm-cut-b{background:#ea580c}
+.mlm-note{font-size:12px;color:#6b7280}
+.mlm-head{font-weight:600;font-size:15px}
+</style>"""
+
+
+def escape(text: str) -> str:
+    """`html.escape` plus `$ { }`, so no template engine (JS `${}`, Handlebars `{{}}`) can see code."""
+    return html.escape(text, quote=True).replace("$", "&#36;").replace("{", "&#123;").replace("}", "&#125;")
+
+
+def visible(piece: str) -> str:
+    """Make whitespace and invisible characters visible: "a b\\n" -> "a␣b↵", ZWJ -> "⟨U+200D⟩"."""
+    out = []
+    for ch in piece:
+        if ch in _VISIBLE:
+            out.append(_VISIBLE[ch])
+        elif unicodedata.category(ch) in _HIDDEN_CATEGORIES:
+            out.append(f"⟨U+{ord(ch):04X}⟩")
+        elif unicodedata.combining(ch):
+            out.append("◌" + ch)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def chips_html(tok: Tokenization, *, max_chips: int = MAX_CHIPS) -> str:
+    """One chip per token: the token (made visible) over its id, a hover with id, kind and bytes."""
+    chips = []
+    for i, (id_, token, kind) in enumerate(zip(tok.ids[:max_chips], tok.tokens, tok.kinds)):
+        raw = tok.token_bytes(i)
+        hover = f"id {id_} · {kind} · {len(raw)} byte{'s' * (len(raw) != 1)}: {raw.hex(' ') or '(none)'}"
+        colour = "" if kind in ("special", "unknown") else f' style="background:{PALETTE[i % len(PALETTE)]}"'
+        chips.append(
+            f'<span class="mlm-chip mlm-{kind}"{colour} title="{escape(hover)}">'
+            f'<span class="mlm-t">{escape(visible(token) or "∅")}</span>'
+            f'<span class="mlm-id">{id_}</span></span>'
+        )
+    cut = len(tok.ids) - max_chips
+    more = f'<div class="mlm-note">showing the first {max_chips:,} of {len(tok.ids):,} tokens</div>' if cut > 0 else ""
+    return f'<div class="mlm-chips">{"".join(chips)}</div>{more}'
+
+
+def stats_html(tok: Tokenization) -> str:
+    """Counts and the round trip in one line."""
+    trip = "✓ decode(encode(text)) == text" if tok.round_trip else (
+        f"✗ decode gives back {escape(repr(tok.decoded[:200]))}"
+    )
+    flags = [f"{tok.kinds.count(kind)} {label}" for kind, label in
+             (("unknown", "unknown"), ("byte", "byte-fallback"), ("special", "special")) if kind in tok.kinds]
+    return (
+        f'<div class="mlm-stats"><b>{len(tok.ids):,}</b> tokens · {tok.n_chars:,} characters · '
+        f"{tok.n_bytes:,} UTF-8 bytes · {tok.chars_per_token:.2f} characters per token"
+        f"{' · ' + ', '.join(flags) if flags else ''}<br>{trip}</div>"
+    )
+
+
+def tokenization_html(tok: Tokenization, *, title: str = "") -> str:
+    head = f'<div class="mlm-head">{escape(title)}</div>' if title else ""
+    return CSS + head + stats_html(tok) + chips_html(tok)
+
+
+def boundaries_html(diff: BoundaryDiff, *, a_name: str, b_name: str, max_chars: int = MAX_MAP_CHARS) -> str:
+    """The text once, with a bar at every cut: grey where both cut, blue for A only, orange for B only."""
+    parts, shown = [], 0
+    for piece, cut in diff.segments():
+        if shown >= max_chars:
+            break
+        piece = piece[: max_chars - shown]
+        shown += len(piece)
+        parts.append(escape(visible(piece)))
+        if cut:
+            parts.append(f'<span class="mlm-cut mlm-cut-{cut}"></span>')
+    note = f" (first {max_chars:,} characters)" if len(diff.text) > max_chars else ""
+    legend = (
+        f'<div class="mlm-stats"><span class="mlm-cut mlm-cut-both"></span> both cut here ({len(diff.shared)}) '
+        f'<span class="mlm-cut mlm-cut-a"></span> only {escape(a_name)} ({len(diff.only_a)}) '
+        f'<span class="mlm-cut mlm-cut-b"></span> only {escape(b_name)} ({len(diff.only_b)}) · '
+        f"{diff.agreement:.0%} of cuts shared{note}</div>"
+    )
+    return CSS + legend + f'<div class="mlm-map">{"".join(parts)}</div>'
+
+
+def message_html(message: str, *, tone: str = "note") -> str:
+    """A plain message where chips would be (escaped like everything else)."""
+    colour = {"note": "#6b7280", "error": "#b91c1c", "progress": "#1d4ed8"}[tone]
+    return f'<div style="color:{colour};padding:6px 0">{escape(message)}</div>'

@@ -1,0 +1,204 @@
+"""English and Turkish: the two dictionaries agree, the server picks the visitor's language, and
+a browser set to Turkish (or English) sees the whole static page and the computed summary in it.
+
+Why: the audience reads Turkish. A key missing from `TR` silently shows English; a `{` or `}` is
+read by the browser's i18n engine (svelte-i18n / ICU MessageFormat) as a placeholder and breaks the
+text; and only a real browser proves that Gradio picked the locale and that the summary, which the
+server writes, followed the request's Accept-Language.
+"""
+
+import os
+import re
+from types import SimpleNamespace
+
+import pytest
+
+import string
+
+from minilm.lang import EN, TR, say
+from minilm.ui.page import language
+from minilm.windows.figures import summary as windows_summary
+from minilm.windows.loader import window_stats
+
+# Values that are the same in both languages on purpose: nothing in them is English prose.
+SAME_IN_BOTH = {
+    "tokenizer_gemma",  # "Gemma 3": a model name
+    "load_failed",  # "{error}": the loader's own message
+    "corpus_source",  # "assets/text.txt": a file name
+    "gemma3",  # "Gemma 3": a model name
+    "gemma_embed",  # "Gemma 3 embed_tokens": a model name and a code identifier
+    "gemma_270m",  # "Gemma 3 270M": a model name
+    "tokenizer",  # "Tokenizer": the Turkish guide uses the English term as is
+}
+# Not in the list although short: "tab_tokens" (Token’lar), "pairs" (çiftler), "loss" (kayıp (loss)):
+# each is an English word on screen, so Turkish gets a Turkish word.
+
+CODE_SPAN = re.compile(r"`[^`]+`")
+
+
+def fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_same_keys_same_fields_and_translated():
+    """Texts with {fields} are filled on the server and must name the same fields in both languages;
+    the plain ones go to the browser, whose i18n engine would read any brace as a placeholder."""
+    assert set(TR) == set(EN), f"only EN: {sorted(set(EN) - set(TR))}; only TR: {sorted(set(TR) - set(EN))}"
+    for key in EN:
+        assert fields(TR[key]) == fields(EN[key]), key
+    for lang, texts in (("en", EN), ("tr", TR)):
+        for key, text in texts.items():
+            assert "." not in key, f"{key!r}: the browser's i18n reads dots in keys as nesting"
+            assert isinstance(text, str) and text.strip(), f"{lang}[{key!r}] is empty"
+            if fields(EN[key]):
+                continue  # filled on the server, never sent to the browser
+            assert "{" not in text and "}" not in text, f"{lang}[{key!r}] has a brace (read as a placeholder)"
+            # ICU MessageFormat: an ASCII apostrophe before { } < > or another ' starts a quoted run
+            # (or is swallowed); Turkish suffixes use ’ (U+2019), as the guide does.
+            assert not re.search(r"'[{}<>']", text), f"{lang}[{key!r}] has an apostrophe ICU would read as a quote"
+    untranslated = sorted(k for k in EN if TR[k] == EN[k] and k not in SAME_IN_BOTH)
+    assert untranslated == [], f"TR equals EN for {untranslated}"
+    assert SAME_IN_BOTH <= set(EN)
+
+
+def test_turkish_keeps_markdown_code_and_symbols():
+    """Bold, code spans, line structure and the visible-whitespace symbols survive translation."""
+    for key, en in EN.items():
+        tr = TR[key]
+        assert tr.count("**") == en.count("**"), key
+        assert tr.count("\n") == en.count("\n"), key
+        assert tr.startswith("\n") == en.startswith("\n"), key  # windows_mistake is appended to the summary
+        for span in CODE_SPAN.findall(en):
+            assert span in tr, f"{key}: {span} lost"
+        for symbol in ("▁", "␣", "↵", "⇥", "<bos>", "<unk>", "<0xF0>", "-100", "ln(", "√hidden_size"):
+            if symbol in en:
+                assert symbol in tr, f"{key}: {symbol} lost"
+
+
+def _request(accept_language):
+    return SimpleNamespace(headers={"accept-language": accept_language})
+
+
+@pytest.mark.parametrize("header, lang", [
+    ("tr-TR,tr;q=0.9", "tr"),
+    ("tr", "tr"),
+    ("TR-tr", "tr"),
+    ("en-US", "en"),
+    ("en-US,en;q=0.9,tr;q=0.8", "en"),  # Turkish only as a second choice: English
+    ("de-DE", "en"),
+    ("", "en"),
+])
+def test_language_from_accept_language(header, lang):
+    assert language(_request(header)) == lang
+
+
+def test_language_without_request_or_header():
+    assert language(None) == "en"
+    assert language(SimpleNamespace(headers={})) == "en"
+
+
+def test_windows_summary_and_say_follow_the_language():
+    stats = window_stats(100, 12, 5, keep_tail=False)
+    tr = windows_summary(stats, 1, "tr")
+    en = windows_summary(stats, 1, "en")
+    assert "pencere" in tr and "windows" not in tr
+    assert "windows" in en and "pencere" not in en
+    assert "{" not in tr and "}" not in tr
+    assert windows_summary(stats, 1, "xx") == en  # any other language: English
+    assert say("windows_mistake", "tr") == TR["windows_mistake"]
+    assert say("windows_mistake", "en") == EN["windows_mistake"]
+
+
+# --- In Chromium -------------------------------------------------------------------------------
+
+WAIT_MS = 20_000
+SUMMARY = "() => document.querySelector('#windows-summary').innerText"
+BODY_TEXT = "() => document.body.innerText.replace(/\\s+/g, ' ')"
+TABS = ["tab_tokens", "tab_windows", "tab_embeddings", "tab_train"]
+# Labels of the Tokens tab, each shown as a label, button or accordion title.
+TOKENS_LABELS = ["local_tokenizer", "add_bos", "split_special", "own_tokenizer", "show_code", "whole_file",
+                 "tokenizer_word", "copy_link"]
+WINDOWS_LABELS = ["tokens_from", "keep_tail", "show_mistake", "download_pairs", "prompt_source"]
+
+
+def plain(markdown: str) -> str:
+    """The text a browser shows for a Markdown paragraph: no **, *, backticks or heading marks."""
+    text = re.sub(r"^#+ ", "", markdown.strip(), flags=re.M)
+    return re.sub(r"\s+", " ", text.replace("**", "").replace("*", "").replace("`", "")).strip()
+
+
+
+
+def open_page(browser, url, locale, accept_language):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale=locale,
+                                  extra_http_headers={"Accept-Language": accept_language})
+    page = context.new_page()
+    # No network but the app: anything else (fonts, CDNs, telemetry) is refused.
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(url) else r.abort())
+    page.goto(url)
+    page.wait_for_selector("#tokens-gemma .mlm-chip", timeout=WAIT_MS)  # first render done
+    return context, page
+
+
+def wait_text(page, script, part):
+    """Wait until `script`'s text contains `part`, then assert it (so a timeout shows the text)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(f"part => ({script})().includes(part)", arg=part, timeout=WAIT_MS)
+    except PlaywrightTimeout:
+        pass
+    text = page.evaluate(script)
+    assert part in text, f"{part!r} not on the page; it shows: {text[:3000]}"
+
+
+def check_page(page, texts, other, summary_word, other_word, screenshot):
+    """The page shows `texts` (one language's values) and not `other`'s; the summary says `summary_word`."""
+    for key in TABS:
+        tab = page.get_by_role("tab", name=texts[key], exact=True)
+        assert tab.count() == 1 and tab.is_visible(), f"tab {texts[key]!r} ({key}) not shown"
+    wait_text(page, BODY_TEXT, plain(texts["intro"]))
+    for key in ("tokens_what", "boundaries_help", "tokens_mistakes"):
+        wait_text(page, BODY_TEXT, plain(texts[key]))
+        assert plain(other[key]) not in page.evaluate(BODY_TEXT), f"{key} also shown in the other language"
+    for key in TOKENS_LABELS:
+        wait_text(page, BODY_TEXT, texts[key])
+
+    page.get_by_role("tab", name=texts["tab_windows"], exact=True).click()
+    page.wait_for_selector("#windows-pairs table.mlm-pair", timeout=WAIT_MS)
+    wait_text(page, SUMMARY, summary_word)
+    summary = page.evaluate(SUMMARY)
+    assert other_word not in summary, summary
+    for key in ("windows_what", "windows_mistakes"):
+        wait_text(page, BODY_TEXT, plain(texts[key]))
+    for key in WINDOWS_LABELS:
+        wait_text(page, BODY_TEXT, texts[key])
+
+    page.screenshot(path=screenshot, full_page=True)
+    assert os.path.getsize(screenshot) > 10_000
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_turkish_browser_sees_turkish(browser, app_url):
+    context, page = open_page(browser, app_url, "tr-TR", "tr-TR,tr;q=0.9")
+    try:
+        assert page.evaluate("() => navigator.language") == "tr-TR"
+        check_page(page, TR, EN, "pencere", "windows", "/tmp/minilm_tr.png")
+        # The mistake paragraph is appended by the server, in the request's language.
+        page.get_by_label(TR["show_mistake"]).check()
+        wait_text(page, SUMMARY, plain(TR["windows_mistake"]))
+    finally:
+        context.close()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_english_browser_sees_english(browser, app_url):
+    context, page = open_page(browser, app_url, "en-US", "en-US,en;q=0.9")
+    try:
+        check_page(page, EN, TR, "windows", "pencere", "/tmp/minilm_en.png")
+        page.get_by_label(EN["show_mistake"]).check()
+        wait_text(page, SUMMARY, plain(EN["windows_mistake"]))
+    finally:
+        context.close()

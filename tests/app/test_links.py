@@ -1,0 +1,115 @@
+"""Shareable links and blog embedding: link values validated, views restored, iframe and web component.
+
+The browser tests serve a static "blog post" from another local port (another origin) that embeds
+the running app both ways, as the README's snippets do, and check the preset view works inside it.
+"""
+
+import functools
+import http.server
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+
+from minilm.share import MAX_LINK_TEXT, parse_state, state_url
+
+
+
+@pytest.mark.parametrize(
+    "params, state, n_notes",
+    [
+        ({"tab": "windows", "stride": "4", "context_length": "8"}, {"tab": "windows", "stride": 4, "context_length": 8}, 0),
+        ({"tab": "nope", "stride": "0", "context_length": "1.5", "dims": "1,2"}, {}, 4),
+        ({"text": "<img src=x onerror=alert(1)>", "vectors": "gemma", "dims": "20 21 22"},
+         {"text": "<img src=x onerror=alert(1)>", "vectors": "gemma", "dims": "20, 21, 22"}, 0),
+        ({"source": "hand", "dim": "8"}, {"vectors": "hand", "embedding_dim": 8}, 0),
+        ({"unknown": "x", "view": "compact"}, {"view": "compact"}, 0),
+        ({"text": "   "}, {}, 1),
+    ],
+    ids=["good", "all-bad", "text-kept-as-text", "old-names", "unknown-ignored", "blank-text"],
+)
+def test_parse_state(params, state, n_notes):
+    got, notes = parse_state(params)
+    assert got == state and len(notes) == n_notes
+
+
+def test_long_text_is_cut_and_round_trips():
+    url = state_url("http://h/?old=1", {"tab": "tokens", "text": "ç & ?=" * 1000})
+    from urllib.parse import parse_qsl, urlsplit
+
+    state, _ = parse_state(dict(parse_qsl(urlsplit(url).query)))
+    assert url.startswith("http://h/?tab=tokens&text=") and len(state["text"]) == MAX_LINK_TEXT
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def blog(app_url, tmp_path_factory):
+    """A page on another origin embedding the app in an iframe and in a <gradio-app> element."""
+    import gradio
+
+    assets = Path(gradio.__file__).parent / "templates" / "frontend" / "assets"
+    entry = next(p.name for p in assets.glob("index-*.js"))  # what the CDN's gradio.js loads
+    folder = tmp_path_factory.mktemp("blog")
+    (folder / "index.html").write_text(f"""<!doctype html><html><head><meta charset="utf-8">
+<script type="module" src="{app_url}assets/{entry}"></script></head><body><h1>A blog post</h1>
+<iframe id="frame" src="{app_url}?tab=windows&view=compact&stride=16" width="1000" height="700"></iframe>
+<gradio-app src="{app_url}?tab=windows&view=compact&stride=6"></gradio-app></body></html>""")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", _free_port()), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/index.html"
+    server.shutdown()
+
+
+def _summary_windows(locator) -> str:
+    return locator.inner_text(timeout=30_000).split("→")[1].strip()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_embedded_both_ways_on_another_origin(browser, blog, app_url):
+    from minilm import get_tokenizer
+    from minilm.assets import corpus_text
+    from minilm.windows.loader import count_windows
+
+    n = len(get_tokenizer("bpe").encode_long(corpus_text()))
+    page = browser.new_page(viewport={"width": 1100, "height": 1800})
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("http://127.0.0.1", "http://localhost")) else r.abort())
+    page.goto(blog)
+    frame = page.frame_locator("#frame")
+    frame.locator("#windows-summary").filter(has_text="windows").wait_for(timeout=30_000)
+    assert _summary_windows(frame.locator("#windows-summary")) == f"{count_windows(n, 12, 16):,} windows"
+    element = page.locator("gradio-app")
+    element.locator("#windows-summary").filter(has_text="windows").wait_for(timeout=30_000)
+    page.wait_for_function("() => document.querySelector('gradio-app #windows-summary')?.innerText?.includes('"
+                           f"{count_windows(n, 12, 6):,} windows')", timeout=30_000)
+    # compact: the explanations and the tab bar are hidden inside both embeds
+    assert not frame.locator(".tab-wrapper").first.is_visible()
+    assert not element.locator(".mlm-prose").first.is_visible()
+    page.screenshot(path="/tmp/minilm_embedded.png", full_page=True)
+    page.close()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_link_restores_and_copy_link_reproduces(browser, app_url):
+    context = browser.new_context(viewport={"width": 1300, "height": 1000})
+    page = context.new_page()
+    page.goto(f"{app_url}?tab=windows&context_length=8&stride=4&tokenizer=word&stride=4")
+    page.wait_for_function("() => document.querySelector('#windows-summary')?.innerText?.includes('[1, 8]')", timeout=30_000)
+    page.locator("#copy-link").click()
+    page.wait_for_function("() => document.querySelector('#link textarea, #link input')?.value?.startsWith('http')", timeout=10_000)
+    link = page.locator("#link textarea, #link input").first.input_value()
+    assert "tab=windows" in link and "context_length=8" in link and "stride=4" in link and "tokenizer=word" in link
+    again = context.new_page()
+    again.goto(link)
+    again.wait_for_function("() => document.querySelector('#windows-summary')?.innerText?.includes('[1, 8]')", timeout=30_000)
+    assert again.locator("#windows-context input[type=number]").input_value() == "8"
+    assert again.locator("#tokens-local-choice input[value=word]").is_checked()
+    context.close()

@@ -1,0 +1,157 @@
+"""Embeddings: equal to transformers' embed_tokens, read from the table alone; projections and figures."""
+
+import json
+
+import pytest
+import torch
+
+from minilm import get_tokenizer
+from minilm.assets import cache_dir
+from minilm.embeddings import tables as emb
+from minilm.embeddings.figures import embedding_figures as embedding_views
+from minilm.embeddings.gguf import GGUFTable, find_tensor
+from minilm.embeddings.neighbours import NeighbourIndex
+from minilm.embeddings.settings import HAND_FEATURES, HAND_MADE
+from minilm.embeddings.vectors import sentence_vectors, table_vectors
+from minilm.tokens.gemma import load_gemma
+from minilm.embeddings.projection import cosine_matrix, parse_dims, project_dims, project_pca
+
+IDS = [2, 1437, 5279, 529, 61034, 563, 48117, 0, 262_143, 236_743]
+
+
+@pytest.mark.slow
+def test_bundled_equals_transformers_embed_tokens(gemma, gemma_model):
+    """The seed's route: the whole model from the GGUF, then embed_tokens."""
+    expected = gemma_model.model.embed_tokens(torch.tensor(IDS))
+    ours = emb.gemma_embed_tokens(gemma, IDS)
+    torch.testing.assert_close(ours, expected, rtol=0, atol=0)  # bit for bit
+    assert ours.shape == (len(IDS), 640) and "262,144 x 640" in emb.gemma_table_name(gemma)
+
+
+@pytest.mark.slow
+def test_header_walk_matches_gguf_reader(gemma):
+    from gguf import GGUFReader
+
+    place, meta = find_tensor(gemma.path, "token_embd.weight")
+    tensor = next(t for t in GGUFReader(gemma.path).tensors if t.name == "token_embd.weight")
+    assert (place.offset, place.dims, place.ggml_type) == (tensor.data_offset, tuple(tensor.shape), int(tensor.tensor_type))
+    assert meta["gemma3.embedding_length"] == 640
+
+
+@pytest.mark.slow
+def test_table_place_is_cached(gemma, tmp_path):
+    cache = tmp_path / "place.json"
+    first = GGUFTable.open(gemma.path, cache=cache)
+    assert json.loads(cache.read_text())["offset"] == first.place.offset
+    again = GGUFTable.open(gemma.path, cache=cache)
+    assert again.place == first.place
+    assert (again.rows([5, 7]) == first.rows([5, 7])).all()
+
+
+@pytest.fixture(scope="module")
+def tiny_hub_folder(tmp_path_factory, gemma):
+    """A tiny Gemma 3 saved in the Hub layout (bf16 safetensors + config + the real tokenizer.json)."""
+    from transformers import Gemma3ForCausalLM, Gemma3TextConfig
+
+    torch.manual_seed(0)
+    config = Gemma3TextConfig(vocab_size=262_144, hidden_size=48, intermediate_size=64, num_hidden_layers=1,
+                              num_attention_heads=2, num_key_value_heads=1, head_dim=24)
+    model = Gemma3ForCausalLM(config).to(torch.bfloat16)
+    folder = tmp_path_factory.mktemp("tiny-gemma")
+    model.save_pretrained(folder)
+    converted = next(cache_dir().glob("gemma-3-270m-*/tokenizer.json"))
+    (folder / "tokenizer.json").write_bytes(converted.read_bytes())
+    return folder, model
+
+
+@pytest.mark.slow
+def test_hub_layout_equals_transformers_embed_tokens(tiny_hub_folder):
+    folder, model = tiny_hub_folder
+    local = load_gemma(repo=str(folder))
+    ours = emb.gemma_embed_tokens(local, IDS)
+    expected = model.model.embed_tokens(torch.tensor(IDS))
+    assert ours.dtype == torch.bfloat16  # the scale is cast to bf16 first, as transformers does
+    torch.testing.assert_close(ours, expected, rtol=0, atol=0)
+    assert "262,144 x 48" in emb.gemma_table_name(local)
+
+
+@pytest.mark.slow
+def test_neighbours_equal_brute_force(gemma):
+    table = emb.gemma_table(gemma)
+    index = NeighbourIndex(table)
+    full = torch.nn.functional.normalize(torch.from_numpy(table.block(0, table.n_rows)), dim=1)
+    for token_id in (5279, 61034, 48117, 236_743):
+        scores = full @ full[token_id]
+        expected = [int(i) for i in torch.topk(scores, 11).indices if int(i) != token_id][:10]
+        got = index.nearest(table.rows([token_id])[0], 10, exclude=token_id)
+        assert [i for i, _ in got] == expected
+        assert [c for _, c in got] == pytest.approx([float(scores[i]) for i in expected], abs=1e-5)
+
+
+def test_random_embedding_is_seeded():
+    a, b, c = (emb.random_embedding(100, 4, seed=s) for s in (1, 1, 2))
+    assert torch.equal(a.weight, b.weight) and not torch.equal(a.weight, c.weight)
+
+
+def test_tokenizer_mismatch_is_explained():
+    table = emb.random_embedding(64, 4)
+    with pytest.raises(ValueError, match="tokenizer-mismatch"):
+        emb.embed_with(table, [3, 70], tokenizer_name="Gemma", table_name="nn.Embedding(64, 4)")
+    assert emb.embed_with(table, [3, 63], tokenizer_name="x", table_name="y").shape == (2, 4)
+
+
+@pytest.mark.parametrize(
+    "dims, message",
+    [("20, 21", "exactly three"), ("1, 1, 2", "must differ"), ("0, 1, 640", "does not exist"), ("a, b, c", "whole numbers")],
+    ids=["two", "repeated", "out-of-range", "words"],
+)
+def test_bad_dims(dims, message):
+    with pytest.raises(ValueError, match=message):
+        parse_dims(dims, 640)
+
+
+def test_project_dims_and_pca():
+    vectors = torch.tensor([[1.0, 2, 3, 4], [5, 6, 7, 8], [0, 1, 0, 1]])
+    assert project_dims(vectors, "3, 0, 1").points[1] == (8.0, 5.0, 6.0)
+    pca = project_pca(vectors)
+    assert pca.explained[0] >= pca.explained[1] >= pca.explained[2] and sum(pca.explained) == pytest.approx(1.0)
+    # PCA keeps distances: 3 points span 2 dimensions, so nothing is lost
+    original = torch.cdist(vectors, vectors)
+    torch.testing.assert_close(torch.cdist(torch.tensor(pca.points), torch.tensor(pca.points)), original, atol=1e-4, rtol=0)
+
+
+def test_cosine_matrix():
+    m = cosine_matrix(torch.tensor([[1.0, 0], [0, 2], [-3, 0]]))
+    torch.testing.assert_close(torch.tensor(m), torch.tensor([[1.0, 0, -1], [0, 1, 0], [-1, 0, 1]]))
+
+
+def test_figures_hold_their_data():
+    tok = get_tokenizer("bpe")
+    table = emb.random_embedding(len(tok), 4, seed=0)
+    embed = lambda ids: emb.embed_with(table, ids, tokenizer_name="bpe", table_name="t")  # noqa: E731
+    a = sentence_vectors("the capital of france", name="A", tokenizer=tok, embed=embed)
+    b = sentence_vectors("the capital of germany", name="B", tokenizer=tok, embed=embed)
+    scatter, heatmap, _ = embedding_views([a, b], dims="0, 1, 2", lines=True)
+    assert len(scatter.data) == 2 and [len(t.x) for t in scatter.data] == [len(a.ids), len(b.ids)]
+    assert list(scatter.data[0].x) == pytest.approx(a.vectors[:, 0].tolist())
+    assert [row[0] for row in scatter.data[0].customdata] == list(a.ids)
+    assert "lines" in scatter.data[0].mode and scatter.layout.scene.xaxis.title.text == "dim 0"
+    assert len(heatmap.data[0].z) == len(a.ids) and heatmap.data[0].z[0][0] == pytest.approx(1.0)
+
+
+def test_hand_made_table_is_plotted_directly():
+    vectors = table_vectors(HAND_MADE)
+    scatter, _, _ = embedding_views([vectors], dims=(0, 1, 2), axis_names=HAND_FEATURES)
+    assert list(scatter.data[0].text) == [word for word, _ in HAND_MADE]
+    assert scatter.layout.scene.zaxis.title.text == "redness"
+    assert scatter.data[0].y[1] == pytest.approx(dict(HAND_MADE)["capital"][1])  # float32
+
+
+def test_too_many_tokens_are_cut_and_said():
+    from minilm.embeddings.figures import MAX_POINTS
+
+    tok = get_tokenizer("bpe")
+    table = emb.random_embedding(len(tok), 4, seed=0)
+    long = sentence_vectors("paris " * 600, name="A", tokenizer=tok, embed=lambda ids: table(torch.tensor(ids)).detach())
+    _, _, note = embedding_views([long], dims=(0, 1, 2))
+    assert len(long.ids) == MAX_POINTS and f"beyond {MAX_POINTS} not drawn" in note

@@ -1,0 +1,198 @@
+"""The tiny LM and its loop: loss goes down, the y = x mistake reaches zero, NaN stops, Stop stops."""
+
+import math
+import threading
+
+import pytest
+import torch
+
+from minilm.assets import corpus_text
+from minilm import get_tokenizer
+from minilm.lm.model import TinyLM, next_token_probs, sample, untrained
+from minilm.lm.settings import ModelConfig, TrainConfig, TrainSettings, split_windows
+from minilm.lm.train import lr_at, train, training_batches
+
+SMALL = dict(n_blocks=1, embedding_dim=32, context_length=16, stride=8, batch_size=16, eval_every=20, report_every=10)
+
+
+@pytest.fixture(scope="module")
+def ids():
+    return get_tokenizer("bpe").encode(corpus_text()[:20_000])
+
+
+def run(ids, **options):
+    return list(train(ids, 1024, TrainConfig(**{**SMALL, **options})))
+
+
+def test_loss_goes_down(ids):
+    """Seeded, so the same run every time: averaged over 20-step stretches, training loss only falls."""
+    events = run(ids, steps=100, report_every=1)
+    losses = [e.train_loss for e in events]
+    stretches = [sum(losses[i:i + 20]) / 20 for i in range(0, 100, 20)]
+    assert all(a > b for a, b in zip(stretches, stretches[1:])), stretches
+    assert losses[0] == pytest.approx(math.log(1024), abs=0.3)  # untrained: every token equally likely
+    vals = [e.val_loss for e in events if e.val_loss is not None]
+    assert vals[-1] < vals[0] < math.log(1024)
+
+
+def test_runs_repeat(ids):
+    a, b = run(ids, steps=20), run(ids, steps=20)
+    assert [e.train_loss for e in a] == [e.train_loss for e in b]
+
+
+def test_no_shift_reaches_near_zero_but_learns_nothing(ids):
+    right = run(ids, steps=200, lr=1e-2)[-1]
+    wrong = run(ids, steps=200, shift=False, lr=1e-2)[-1]
+    assert wrong.train_loss < 0.05  # copying the visible token is trivial
+    assert wrong.val_loss > right.val_loss  # and useless for the next token
+
+
+def test_zero_blocks_is_the_single_layer_baseline(ids):
+    model = run(ids, steps=30, n_blocks=0)[-1].model
+    assert len(model.blocks) == 0
+    x = torch.tensor([ids[:16]])
+    # without attention a position's logits depend on its own token (and position) only
+    changed = x.clone()
+    changed[0, 0] = (changed[0, 0] + 1) % 1024
+    assert torch.equal(model(x)[0, 1:], model(changed)[0, 1:])
+
+
+def test_nan_loss_stops_with_an_explanation(ids, monkeypatch):
+    """A loss that becomes NaN ends the run with the model of the step before and says why."""
+    from minilm.lm import train as loop
+
+    calls = []
+    real = loop.F.cross_entropy
+
+    def failing(*args, **kwargs):
+        calls.append(1)
+        loss = real(*args, **kwargs)
+        return loss * float("nan") if len(calls) == 3 else loss
+
+    monkeypatch.setattr(loop.F, "cross_entropy", failing)
+    last = run(ids, steps=200, n_blocks=0)[-1]
+    assert last.done and last.stopped == "diverged" and not math.isfinite(last.train_loss) and last.step == 3
+
+
+def test_stop_event(ids):
+    stop = threading.Event()
+    stop.set()
+    events = list(train(ids, 1024, TrainConfig(**SMALL, steps=500), stop=stop))
+    assert len(events) == 1 and events[0].stopped == "stopped" and events[0].step == 1
+
+
+def test_too_short_text_is_explained(ids):
+    with pytest.raises(ValueError, match="training needs at least"):
+        list(train(ids[:20], 1024, TrainConfig(context_length=16, stride=16)))
+
+
+@pytest.mark.parametrize("options, message", [
+    (dict(steps=10**6), "steps is capped at 3000"),
+    (dict(embedding_dim=4096), "embedding_dim is capped at 256"),
+    (dict(embedding_dim=30), "multiple of the number of attention heads, 4"),
+    (dict(n_blocks=5), "n_blocks is capped at 4"),
+    (dict(steps=1.5), "steps must be a whole number"),
+    (dict(lr=float("nan")), "learning rate must be above 0"),
+    (dict(context_length=0), "context_length must be at least 1"),
+], ids=["steps", "width", "heads", "blocks", "fraction", "nan-lr", "zero-context"])
+def test_settings_are_checked_once_with_the_page_message(options, message):
+    """TrainConfig checks what the model would reject too, with the words the page shows."""
+    with pytest.raises(ValueError, match=message):
+        TrainConfig(**options)
+    with pytest.raises(ValueError, match=message):
+        TrainSettings(**options)
+
+
+def test_train_settings_take_only_local_tokenizers():
+    """Gemma's 262,144-row vocabulary would not train here; the message names the choices."""
+    with pytest.raises(ValueError, match="unknown tokenizer 'gemma': choose one of bpe, word$"):
+        TrainSettings(tokenizer="gemma")
+    assert TrainSettings(steps=20.0).steps == 20 and isinstance(TrainSettings(steps=20.0).steps, int)
+
+
+def make_windows(token_ids, ctx_len, stride):
+    """The seed's section 12 `make_windows`, verbatim but for the type hints: the reference."""
+    windows = []
+    for start in range(0, max(0, len(token_ids) - ctx_len), stride):
+        x = token_ids[start:start + ctx_len]
+        y = token_ids[start + 1:start + ctx_len + 1]
+        if len(y) < ctx_len:
+            break
+        windows.append((x, y))
+    return windows
+
+
+@pytest.mark.parametrize("context_length, stride", [(12, 12), (16, 8), (8, 20)], ids=["tiled", "overlap", "gaps"])
+def test_training_uses_the_windows_tab_windows(ids, monkeypatch, context_length, stride):
+    """One chain: the model's first batch is create_data_loader's for the Windows tab's settings, every
+    window it trains on is one of the seed's make_windows, and an epoch covers exactly the training
+    windows, none of which shares a token with the held-out ones."""
+    from minilm import create_data_loader
+    from minilm.windows.settings import WindowSettings
+
+    settings = TrainSettings(source="text", text=corpus_text()[:6_000], context_length=context_length, stride=stride,
+                             batch_size=16, steps=1)
+    stream = WindowSettings(source="text", text=corpus_text()[:6_000], context_length=context_length, stride=stride).ids()
+    config = settings.config()
+    seen = []
+    real_forward = TinyLM.forward
+    monkeypatch.setattr(TinyLM, "forward", lambda self, x: (seen.append(x.clone()), real_forward(self, x))[1])
+    list(train(stream, 1024, config))
+    split = split_windows(len(stream), context_length=context_length, stride=stride)
+    loader = create_data_loader(split.train_ids(stream), context_length, stride, batch_size=16, shuffle=True, seed=config.seed)
+    first_x, _ = next(iter(loader))
+    assert torch.equal(seen[0], first_x)  # seen[1:] are validation passes
+
+    reference = make_windows(stream, context_length, stride)
+    assert len(reference) == split.n_windows
+    batches = training_batches(stream, config)
+    rows = []
+    while len(rows) < split.n_train:
+        x, y = next(batches)
+        rows += [(tuple(a), tuple(b)) for a, b in zip(x.tolist(), y.tolist())]
+    assert sorted(rows) == sorted((tuple(x), tuple(y)) for x, y in reference[: split.n_train])
+    last_train_token = (split.n_train - 1) * stride + context_length  # the last token a training window reads
+    assert last_train_token < split.first_val * stride  # held-out windows start after it
+
+
+def test_untrained_model_comes_from_its_own_generator():
+    """The "before" model is rebuilt from the seed alone: torch's global RNG is neither read nor moved."""
+    config = ModelConfig(vocab_size=50, context_length=8, n_blocks=1, embedding_dim=16, n_heads=4)
+    state = torch.get_rng_state()
+    a = TinyLM(config, seed=3)
+    assert torch.equal(state, torch.get_rng_state())
+    torch.manual_seed(123)
+    b = untrained(a)
+    assert all(torch.equal(p, q) for p, q in zip(a.state_dict().values(), b.state_dict().values()))
+    assert not torch.equal(TinyLM(config, seed=4).tokens.weight, a.tokens.weight)
+
+
+def test_before_model_equals_the_weights_training_started_from(ids, monkeypatch):
+    starts = []
+    real_forward = TinyLM.forward
+    monkeypatch.setattr(TinyLM, "forward", lambda self, x: (
+        starts.append({k: v.clone() for k, v in self.state_dict().items()}) if not starts else None, real_forward(self, x))[1])
+    model = run(ids, steps=5)[-1].model
+    before = untrained(model).state_dict()
+    assert all(torch.equal(before[k], starts[0][k]) for k in before)
+    assert not torch.equal(before["tokens.weight"], model.state_dict()["tokens.weight"])
+
+
+def test_schedule_warms_up_then_decays():
+    config = TrainConfig(lr=1.0, warmup=10, steps=110)
+    assert lr_at(0, config) == pytest.approx(0.1) and lr_at(9, config) == pytest.approx(1.0)
+    assert lr_at(60, config) == pytest.approx(0.55) and lr_at(110, config) == pytest.approx(0.1)
+
+
+def test_shapes_and_sampling():
+    model = TinyLM(ModelConfig(vocab_size=50, context_length=8, n_blocks=2, embedding_dim=16, n_heads=4))
+    assert model(torch.zeros(3, 8, dtype=torch.long)).shape == (3, 8, 50)
+    with pytest.raises(ValueError, match="at most 8"):
+        model(torch.zeros(1, 9, dtype=torch.long))
+    greedy = sample(model, [1, 2, 3], max_new_tokens=20, temperature=0)
+    assert len(greedy) == 23 and greedy[:3] == [1, 2, 3]
+    assert sample(model, [1, 2, 3], max_new_tokens=20, top_k=1) == greedy  # top-1 sampling is greedy
+    assert sample(model, [1], max_new_tokens=5, seed=4) == sample(model, [1], max_new_tokens=5, seed=4)
+    probs = next_token_probs(model, [1, 2, 3], k=50)
+    assert sum(p for _, p in probs) == pytest.approx(1.0, abs=1e-5)
+    assert [i for i, _ in probs[:1]] == [greedy[3]]

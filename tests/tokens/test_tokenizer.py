@@ -1,0 +1,140 @@
+"""The local tokenizers: known answers, round trips, token kinds and whole-file encoding."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from minilm import Tokenizer
+from minilm.assets import ASSETS, corpus_text
+from minilm import get_tokenizer
+from minilm.tokens.tokenizer import _chunks
+
+# Text a byte-fallback BPE must give back exactly: anything but lone surrogates, the "▁" marker
+# itself (it decodes to a space, as in Gemma) and text that spells a special token.
+round_trip_text = st.text(
+    alphabet=st.characters(exclude_categories=("Cs",), exclude_characters="\u2581"), min_size=1, max_size=200
+).filter(lambda t: "<" not in t)
+
+
+@pytest.fixture(scope="module")
+def bpe():
+    return get_tokenizer("bpe")
+
+
+@pytest.fixture(scope="module")
+def word():
+    return get_tokenizer("word")
+
+
+def test_seed_interface(bpe):
+    """The seed calls Tokenizer("tokenizer.json") then encode, tokenize and decode."""
+    tok = Tokenizer(str(ASSETS / "tokenizer.json"))
+    ids = tok.encode("the capital of france is paris")
+    assert ids[0] == 2  # <bos>, as Gemma's encode does
+    assert tok.tokenize("the capital of france is paris") == ["the", "▁capital", "▁of", "▁f", "rance", "▁is", "▁paris"]
+    assert tok.decode(ids) == "the capital of france is paris"
+    assert len(tok) == 1024
+
+
+@pytest.mark.parametrize(
+    "text, kinds",
+    [
+        ("the", ["special", "text"]),
+        ("<bos>", ["special", "special"]),  # typed special text becomes the special token
+        ("🦊", ["special", "byte", "byte", "byte", "byte"]),  # 4 UTF-8 bytes, none in the vocab
+    ],
+    ids=["word", "typed-bos", "emoji-bytes"],
+)
+def test_kinds(bpe, text, kinds):
+    assert list(bpe.analyze(text).kinds) == kinds
+
+
+def test_byte_fallback_bytes_and_ids(bpe):
+    """Byte tokens sit at ids 4..259 so <0xNN> is id 4 + NN in every vocab size."""
+    tok = bpe.analyze("🦊", add_special_tokens=False)
+    assert [tok.token_bytes(i) for i in range(len(tok.ids))] == [bytes([b]) for b in "🦊".encode()]
+    assert list(tok.ids) == [4 + b for b in "🦊".encode()]
+    assert tok.round_trip
+
+
+def test_split_special_reads_bos_as_text(bpe):
+    tok = bpe.analyze("<bos>", add_special_tokens=False, split_special=True)
+    assert 2 not in tok.ids and tok.decoded == "<bos>"
+    # and the shared backend is left as it was
+    assert bpe.encode("<bos>", add_special_tokens=False) == [2]
+
+
+def test_word_level_unknown_and_lossy_decode(word):
+    """The seed's simplest tokenizer: unknown words become <unk>, decode cannot give them back."""
+    tok = word.analyze("the capital of zanzibarland")
+    assert tok.tokens[-1] == "<unk>" and tok.kinds[-1] == "unknown"
+    assert not tok.round_trip
+    assert tok.decoded == "the capital of"
+
+
+def test_counts(bpe):
+    tok = bpe.analyze("çay 🦊")
+    assert (tok.n_chars, tok.n_bytes) == (5, 9)  # ç is 2 bytes, 🦊 is 4
+    assert tok.chars_per_token == pytest.approx(5 / (len(tok.ids) - 1))  # <bos> is not text
+
+
+def test_boundaries_are_token_ends(bpe):
+    tok = bpe.analyze("the capital of", add_special_tokens=True)
+    assert tok.boundaries == {3, 11}
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=round_trip_text)
+def test_bpe_round_trip(bpe, text):
+    assert bpe.decode(bpe.encode(text)) == text
+
+
+@settings(max_examples=100, deadline=None)
+@given(text=round_trip_text)
+def test_offsets_cover_text(bpe, text):
+    """Offsets of the text tokens tile the text: what the chips and the boundary map rely on."""
+    tok = bpe.analyze(text, add_special_tokens=False)
+    spans = sorted({o for o, k in zip(tok.offsets, tok.kinds)})
+    assert spans[0][0] == 0 and spans[-1][1] == len(text)
+    assert all(a[1] == b[0] for a, b in zip(spans, spans[1:]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(lines=st.lists(st.text(alphabet="ab \n\t▁çğ.🦊", max_size=40), min_size=1, max_size=60), size=st.integers(1, 50))
+def test_chunks_cut_only_after_newlines(lines, size):
+    text = "\n".join(lines)
+    pieces = _chunks(text, size)
+    assert "".join(pieces) == text
+    assert all(p.endswith("\n") and not nxt[0].isspace() for p, nxt in zip(pieces, pieces[1:]))
+
+
+@pytest.mark.parametrize("kind", ["bpe", "word"])
+def test_encode_long_equals_encode(kind):
+    """encode_long cuts the text and encodes pieces in parallel; the ids must not change."""
+    tok = get_tokenizer(kind)
+    text = corpus_text() * 3
+    assert tok.can_cut_after_newline
+    assert tok.encode_long(text) == tok.encode(text)
+
+
+@settings(max_examples=30, deadline=None)
+@given(text=st.text(alphabet="ab c\n\n\t▁.çğ🦊", min_size=1, max_size=400))
+def test_encode_long_on_awkward_newlines(text):
+    """Tiny chunks, so that hypothesis' short texts are really cut, at every awkward newline."""
+    tok = get_tokenizer("bpe")
+    assert tok.encode_long(text, chunk_chars=8) == tok.encode(text)
+
+
+def test_byte_level_tokenizer_is_never_cut():
+    """GPT-2 style byte-level BPE writes newlines as 'Ċ': the vocabulary check cannot vouch for cuts."""
+    from tokenizers import Tokenizer as Backend
+    from tokenizers import models, pre_tokenizers
+
+    backend = Backend(models.BPE(vocab={"a": 0, "Ċ": 1}, merges=[]))
+    backend.pre_tokenizer = pre_tokenizers.ByteLevel()
+    assert not Tokenizer(backend=backend).can_cut_after_newline
+
+
+def test_constructor_needs_one_source():
+    with pytest.raises(ValueError, match="either"):
+        Tokenizer()

@@ -1,0 +1,136 @@
+"""Windows: the seed's make_windows, exactly; counts by formula; the padded tail; views, not copies."""
+
+import math
+
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from minilm.windows.loader import (
+    IGNORE_INDEX, WindowDataset, check_window_args, count_windows, create_data_loader, window_stats,
+)
+
+
+def make_windows(token_ids, ctx_len, stride):
+    """The seed's reference loop, verbatim (section 12)."""
+    windows = []
+    for start in range(0, max(0, len(token_ids) - ctx_len), stride):
+        x = token_ids[start:start + ctx_len]
+        y = token_ids[start + 1:start + ctx_len + 1]
+        if len(y) < ctx_len:
+            break
+        windows.append((x, y))
+    return windows
+
+
+settings_ = st.tuples(st.integers(0, 300), st.integers(1, 40), st.integers(1, 50))
+
+
+@settings(max_examples=300, deadline=None)
+@given(settings_, st.integers(1, 9))
+def test_loader_equals_reference_loop(args, batch_size):
+    n, context_length, stride = args
+    ids = list(range(1000, 1000 + n))
+    expected = make_windows(ids, context_length, stride)
+    assert count_windows(n, context_length, stride) == len(expected)
+    if n < context_length + 1:
+        with pytest.raises(ValueError, match=f"needs at least {context_length + 1}"):
+            create_data_loader(ids, context_length, stride)
+        return
+    batches = list(create_data_loader(ids, context_length, stride, batch_size=batch_size))
+    assert all(x.shape == y.shape == (len(x), context_length) for x, y in batches)
+    got = [(x.tolist(), y.tolist()) for bx, by in batches for x, y in zip(bx, by)]
+    assert got == expected
+    assert len(batches) == math.ceil(len(expected) / batch_size)
+
+
+@settings(max_examples=200, deadline=None)
+@given(settings_)
+def test_stats_match_a_plain_count(args):
+    n, context_length, stride = args
+    windows = make_windows(list(range(n)), context_length, stride)
+    in_x = {i for x, _ in windows for i in x}
+    in_y = {i for _, y in windows for i in y}
+    stats = window_stats(n, context_length, stride)
+    assert stats.n_windows == len(windows)
+    assert stats.n_skipped == n - len(in_x)
+    assert stats.n_never_target == n - len(in_y)
+    assert [stats.in_input(i) for i in range(n)] == [i in in_x for i in range(n)]
+    assert [stats.in_target(i) for i in range(n)] == [i in in_y for i in range(n)]
+    if len(windows) > 1:
+        assert stats.overlap == len(set(windows[0][0]) & set(windows[1][0]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(2, 200), st.integers(1, 30), st.integers(1, 40))
+def test_padded_tail(n, context_length, stride):
+    """keep_tail continues while a window still has one real target; pads are ignored by the loss."""
+    ids = list(range(1, n + 1))
+    batches = list(create_data_loader(ids, context_length, stride, batch_size=4, keep_tail=True, pad_id=0))
+    xs = torch.cat([x for x, _ in batches])
+    ys = torch.cat([y for _, y in batches])
+    assert len(xs) == count_windows(n, context_length, stride, keep_tail=True) == (n - 2) // stride + 1
+    for k, (x, y) in enumerate(zip(xs.tolist(), ys.tolist())):
+        start = k * stride
+        real_x = ids[start:start + context_length]
+        real_y = ids[start + 1:start + context_length + 1]
+        assert x == real_x + [0] * (context_length - len(real_x))
+        assert y == real_y + [IGNORE_INDEX] * (context_length - len(real_y))
+        assert real_y  # every window predicts at least one real token
+
+
+def test_padded_targets_are_ignored_by_cross_entropy():
+    torch.manual_seed(0)
+    x, y = next(iter(create_data_loader(list(range(1, 8)), 5, 5, keep_tail=True, batch_size=2)))
+    assert (y[1] == IGNORE_INDEX).sum() == 4  # the tail window has one real target
+    logits = torch.randn(2, 5, 10)
+    loss = torch.nn.functional.cross_entropy(logits.reshape(-1, 10), y.reshape(-1))
+    real = y.reshape(-1) != IGNORE_INDEX
+    expected = torch.nn.functional.cross_entropy(logits.reshape(-1, 10)[real], y.reshape(-1)[real])
+    torch.testing.assert_close(loss, expected)
+
+
+def test_windows_are_views_of_one_tensor():
+    ids = torch.arange(10_000)
+    data = WindowDataset(ids, 256, 1)
+    assert data.x_windows.untyped_storage().data_ptr() == ids.untyped_storage().data_ptr()
+    x, y = next(iter(create_data_loader(ids, 256, 1, batch_size=64)))
+    assert x.untyped_storage().data_ptr() == ids.untyped_storage().data_ptr()  # no copy in order
+    assert torch.equal(y, x + 1)
+
+
+def test_shuffle_is_seeded_and_complete():
+    ids = list(range(200))
+    first = [x[:, 0].tolist() for x, _ in create_data_loader(ids, 4, 2, batch_size=8, shuffle=True, seed=3)]
+    again = [x[:, 0].tolist() for x, _ in create_data_loader(ids, 4, 2, batch_size=8, shuffle=True, seed=3)]
+    starts = sorted(s for batch in first for s in batch)
+    assert first == again and starts == list(range(0, 196, 2)) and first[0] != sorted(first[0])
+
+
+@pytest.mark.parametrize(
+    "context_length, stride, message",
+    [(0, 1, "at least 1"), (-3, 1, "at least 1"), (1.5, 1, "whole number"), (float("nan"), 1, "whole number"),
+     (4, "2", "whole number"), (True, 1, "whole number"), (4, 0, "stride must be at least 1")],
+    ids=["zero", "negative", "fraction", "nan", "string", "bool", "zero-stride"],
+)
+def test_bad_settings(context_length, stride, message):
+    with pytest.raises(ValueError, match=message):
+        check_window_args(100, context_length, stride)
+
+
+def test_whole_floats_are_accepted():
+    """Sliders send 12.0 through the API: a whole float is a whole number."""
+    assert check_window_args(100, 12.0, 3.0) == (12, 3)
+
+
+def test_huge_counts_by_formula():
+    stats = window_stats(10_000_000, 256, 1)
+    assert stats.n_windows == 10_000_000 - 256 and stats.overlap == 255
+    assert stats.n_skipped == 1 and stats.n_never_target == 1  # the last token is only a target, the first only an input
+
+
+def test_importable_from_the_package():
+    import minilm
+
+    assert minilm.create_data_loader is create_data_loader
