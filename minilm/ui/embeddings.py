@@ -47,7 +47,7 @@ def neighbours_view(token: str | None = None, request: gr.Request = None, **valu
     return [list(row) for row in found], ""
 
 
-def embed(text: str, vectors: str = "gemma", dims: str = "20, 21, 22") -> dict:
+def embed(text: str = EMBEDDINGS_A, vectors: str = "gemma", dims: str = "20, 21, 22") -> dict:
     """Embed the tokens of `text` with Gemma 3's embed_tokens ("gemma") or a seeded 4-d nn.Embedding
     for the local BPE ("random"). Returns tokens, ids, the table's name, each vector's norm, the
     three chosen dimensions of each vector and the full vectors."""

@@ -133,15 +133,15 @@ def token_ids_file(path=None, tokenizer: str = "bpe", add_special_tokens: bool =
     return str(out), say("token_ids_made", lang, n=f"{len(ids):,}", file=name, chars=f"{len(text):,}", tokenizer=tokenizer)
 
 
-def tokenize(text: str, tokenizer: str = "bpe", add_special_tokens: bool = True) -> dict:
+def tokenize(text: str = EXAMPLES[0], tokenizer: str = "bpe", add_special_tokens: bool = True) -> dict:
     """Tokenize text with a local tokenizer (see `tokenizer_names`) and with Gemma 3.
 
     Returns {"local": {...}, "gemma": {...}}, each with ids, tokens, offsets and kinds; "gemma" is
     null while Gemma is still loading. Text is limited to 20,000 characters.
     """
     try:
-        settings = TokensSettings(text=text, tokenizer=tokenizer, add_special_tokens=add_special_tokens)
         check_tokenizer(tokenizer, local_only=True)  # a visitor's own tokenizers live in their session only
+        settings = TokensSettings(text=text, tokenizer=tokenizer, add_special_tokens=add_special_tokens)
         local = settings.analyze(get_tokenizer(tokenizer))
     except ValueError as err:
         raise api_error(err) from None

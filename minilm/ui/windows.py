@@ -11,7 +11,7 @@ from pathlib import Path
 
 import gradio as gr
 
-from minilm.lang import say
+from minilm.lang import EMBEDDINGS_A, EXAMPLES, say
 from minilm.tokens.files import write_token_ids
 from minilm.tokens.registry import get_tokenizer
 from minilm.ui.page import T, TabParts, api_error, language, problem, tokenizer_choices
@@ -19,6 +19,7 @@ from minilm.windows import figures
 from minilm.windows.settings import WindowSettings
 
 MAX_DOWNLOAD_WINDOWS = 200_000  # a 12-token window is ~100 bytes of JSONL: ~20 MB at most
+API_TEXT = f"{EMBEDDINGS_A}. {EXAMPLES[0]}."  # the seed's sentences: enough tokens for context_length 12
 SOURCES = (("prompt_source", "text"), ("corpus_source", "corpus"), ("my_txt", "file"))
 
 
@@ -39,11 +40,11 @@ def windows_view(show_mistake: bool = False, request: gr.Request = None, **value
     return summary, pairs, figures.stream_figure(cut.stats, tokens), stride_fig
 
 
-def download_pairs(fmt: str = "jsonl", request: gr.Request = None, **values):
+def download_pairs(fmt: str = "jsonl", path: str | None = None, request: gr.Request = None, **values):
     """The pairs as JSONL or CSV (at most MAX_DOWNLOAD_WINDOWS windows) and token_ids.txt."""
     lang = language(request)
     try:
-        cut = WindowSettings(**values).cut(first=MAX_DOWNLOAD_WINDOWS, wait=False)
+        cut = WindowSettings(path=path, **values).cut(first=MAX_DOWNLOAD_WINDOWS, wait=False)
     except ValueError as err:
         return None, None, problem(err, lang)
     folder = Path(tempfile.mkdtemp(prefix="minilm-"))
@@ -62,7 +63,7 @@ def download_pairs(fmt: str = "jsonl", request: gr.Request = None, **values):
                                                ids=f"{len(cut.ids):,}")
 
 
-def windows(text: str, tokenizer: str = "bpe", context_length: int = 12, stride: int = 12, batch_size: int = 1,
+def windows(text: str = API_TEXT, tokenizer: str = "bpe", context_length: int = 12, stride: int = 12, batch_size: int = 1,
             keep_tail: bool = False) -> dict:
     """Cut the tokens of `text` into (x, y) windows as create_data_loader does.
 
