@@ -1,4 +1,5 @@
-"""Helpers the test modules share: launching the app, Chromium's settings, hand-made queue posts."""
+"""Helpers the test modules share: the seed's reference windows, launching the app, Chromium's settings,
+hand-made queue posts."""
 
 import contextlib
 import json
@@ -50,3 +51,15 @@ def post_to_queue(app_url: str, client, api_name: str, data: list) -> dict:
                         break
     assert message is not None
     return message
+
+
+def make_windows(token_ids, ctx_len, stride):
+    """The seed's reference loop, verbatim (section 12): the windows every other route must equal."""
+    windows = []
+    for start in range(0, max(0, len(token_ids) - ctx_len), stride):
+        x = token_ids[start:start + ctx_len]
+        y = token_ids[start + 1:start + ctx_len + 1]
+        if len(y) < ctx_len:
+            break
+        windows.append((x, y))
+    return windows

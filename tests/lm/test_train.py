@@ -6,6 +6,7 @@ import threading
 import pytest
 import torch
 
+from helpers import make_windows
 from minilm.assets import corpus_text
 from minilm import get_tokenizer
 from minilm.lm.model import TinyLM, next_token_probs, sample, untrained
@@ -108,18 +109,6 @@ def test_train_settings_take_only_local_tokenizers():
     with pytest.raises(ValueError, match="unknown tokenizer 'gemma': choose one of bpe, word$"):
         TrainSettings(tokenizer="gemma")
     assert TrainSettings(steps=20.0).steps == 20 and isinstance(TrainSettings(steps=20.0).steps, int)
-
-
-def make_windows(token_ids, ctx_len, stride):
-    """The seed's section 12 `make_windows`, verbatim but for the type hints: the reference."""
-    windows = []
-    for start in range(0, max(0, len(token_ids) - ctx_len), stride):
-        x = token_ids[start:start + ctx_len]
-        y = token_ids[start + 1:start + ctx_len + 1]
-        if len(y) < ctx_len:
-            break
-        windows.append((x, y))
-    return windows
 
 
 @pytest.mark.parametrize("context_length, stride", [(12, 12), (16, 8), (8, 20)], ids=["tiled", "overlap", "gaps"])

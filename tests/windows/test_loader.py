@@ -7,21 +7,10 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers import make_windows
 from minilm.windows.loader import (
     IGNORE_INDEX, WindowDataset, check_window_args, count_windows, create_data_loader, window_stats,
 )
-
-
-def make_windows(token_ids, ctx_len, stride):
-    """The seed's reference loop, verbatim (section 12)."""
-    windows = []
-    for start in range(0, max(0, len(token_ids) - ctx_len), stride):
-        x = token_ids[start:start + ctx_len]
-        y = token_ids[start + 1:start + ctx_len + 1]
-        if len(y) < ctx_len:
-            break
-        windows.append((x, y))
-    return windows
 
 
 settings_ = st.tuples(st.integers(0, 300), st.integers(1, 40), st.integers(1, 50))
