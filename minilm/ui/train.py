@@ -167,7 +167,7 @@ def build_train_tab(prompt: gr.Textbox, windows: dict):
                 stride = gr.Slider(1, 256, value=12, step=1, label="stride")
                 batch_size = gr.Slider(1, MAX_BATCH, value=32, step=1, label="batch_size")
             with gr.Row():
-                n_blocks = gr.Slider(0, MAX_BLOCKS, value=2, step=1, label=T("blocks"))
+                n_blocks = gr.Slider(0, MAX_BLOCKS, value=2, step=1, label=T("n_blocks_label"))
                 embedding_dim = gr.Slider(16, MAX_EMBEDDING_DIM, value=64, step=16, label="embedding_dim")
                 steps = gr.Slider(10, MAX_STEPS, value=600, step=10, label="steps", elem_id="train-steps")
             lr = gr.Number(3e-3, label=T("learning_rate"), minimum=1e-5, maximum=1.0)
