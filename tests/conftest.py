@@ -56,3 +56,24 @@ def browser():
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def loading_gemma(monkeypatch):
+    """A Gemma that stays "converting the GGUF tokenizer" for the whole test."""
+    import threading
+
+    import minilm.tokens.registry as registry
+    from minilm.background import BackgroundLoader
+
+    release = threading.Event()
+
+    def slow(progress):
+        progress("converting the GGUF tokenizer")
+        release.wait(30)
+        raise OSError("test over")
+
+    loader = BackgroundLoader(slow, what="Gemma 3")
+    monkeypatch.setattr(registry, "GEMMA", loader)
+    yield loader
+    release.set()

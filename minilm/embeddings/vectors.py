@@ -91,8 +91,8 @@ def neighbours(settings: EmbeddingSettings, chosen: SentenceVectors, i: int, *, 
     Gemma's come from `index` (a `NeighbourIndex` over its whole vocabulary); the others from the table itself.
     """
     vector, own = chosen.vectors[i], chosen.ids[i]
-    if settings.vectors == "hand":
-        return [(settings.hand[j][0], j, c) for j, c in nearest_rows(table_vectors(settings.hand).vectors, vector, k, exclude=own)]
+    if settings.vectors == "hand":  # the table is the sentence: its rows are the whole vocabulary
+        return [(chosen.tokens[j], j, c) for j, c in nearest_rows(chosen.vectors, vector, k, exclude=own)]
     if settings.vectors == "gemma":
         if index is None:
             from minilm.embeddings.neighbours import NeighbourIndex

@@ -123,10 +123,12 @@ def vocab_size(settings: TrainSettings) -> int:
 
 
 def training_runs(settings: TrainSettings, *, wait: bool = True, stop=None) -> Iterator[tuple[str, TrainConfig, TrainEvent]]:
-    """(run, config, event) for the right run ("next_token"), then the y = x run ("mistake") if asked."""
+    """(run, config, event) for the right run ("next_token"), then the y = x run ("mistake") if asked.
+
+    The stream is read and its windows counted now, so a bad setting raises here, not mid-iteration.
+    """
     ids = settings.windows().ids(wait=wait)
-    runs = (("next_token", True), ("mistake", False)) if settings.mistake else (("next_token", True),)
-    for run, shift in runs:
-        config = settings.config(shift=shift)
-        for event in train(ids, vocab_size(settings), config, stop=stop):
-            yield run, config, event
+    split_windows(len(ids), context_length=settings.context_length, stride=settings.stride)
+    n_vocab = vocab_size(settings)
+    configs = [("next_token", settings.config())] + ([("mistake", settings.config(shift=False))] if settings.mistake else [])
+    return ((run, config, event) for run, config in configs for event in train(ids, n_vocab, config, stop=stop))

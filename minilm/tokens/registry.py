@@ -22,11 +22,12 @@ from pathlib import Path
 
 from minilm.assets import ASSETS
 from minilm.background import BackgroundLoader
-from minilm.lang import Problem
+from minilm.lang import Problem, say
 from minilm.tokens.gemma import Gemma, load_gemma
 from minilm.tokens.tokenizer import Tokenizer
 
 GEMMA_NAME = "gemma"
+SHIPPED = ("bpe", "word", GEMMA_NAME)
 _NAME = re.compile(r"[a-z][a-z0-9_-]{0,31}")
 
 
@@ -44,6 +45,10 @@ class TokenizerEntry:
         """Loaded in this process from a tokenizer.json: small enough to train the tiny LM on."""
         return self.path is not None
 
+    def label_in(self, lang: str) -> str:
+        """The label as the server words it (the page's own labels are translated in the browser)."""
+        return say(self.label, lang) if self.translated else self.label
+
 
 _ENTRIES: dict[str, TokenizerEntry] = {
     "bpe": TokenizerEntry("bpe", "tokenizer_bpe", ASSETS / "tokenizer.json", translated=True),
@@ -60,7 +65,7 @@ def register_tokenizer(name: str, path, *, label: str | None = None) -> Tokenize
     """
     if not isinstance(name, str) or not _NAME.fullmatch(name):
         raise ValueError(f"a tokenizer name is 1-32 lowercase letters, digits, '-' or '_', starting with a letter; got {name!r}")
-    if name in _ENTRIES and _ENTRIES[name].path is None or name in ("bpe", "word"):
+    if name in SHIPPED:
         raise ValueError(f"{name!r} is a tokenizer minilm ships; choose another name")
     path = Path(path).resolve()
     if not path.is_file():
@@ -93,15 +98,12 @@ def get_tokenizer(name: str, *, wait: bool = True):
 
     `wait=False` (the app) raises `Problem("still_loading")` instead of waiting for Gemma.
     """
-    if name == GEMMA_NAME:
-        return gemma(wait=wait).tokenizer
-    if name in _ENTRIES:
-        return _local(name, _ENTRIES[name].path)
-    if isinstance(name, str) and name.endswith(".json") and Path(name).is_file():
+    if name not in _ENTRIES and isinstance(name, str) and name.endswith(".json") and Path(name).is_file():
         from minilm.tokens.sandbox import load_untrusted_tokenizer
 
         return load_untrusted_tokenizer(Path(name).read_bytes(), name=Path(name).name)
-    raise Problem("unknown_tokenizer", name=name, names=", ".join(tokenizer_names()))
+    entry = tokenizer_entry(name)  # the one "unknown tokenizer" problem
+    return _local(name, entry.path) if entry.local else gemma(wait=wait).tokenizer
 
 
 def gemma(*, wait: bool = True) -> Gemma:

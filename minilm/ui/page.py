@@ -47,11 +47,8 @@ def api_error(err: Exception) -> gr.Error:
 
 def tokenizer_choices(*, local_only: bool = False) -> list[tuple]:
     """(label, name) for every registered tokenizer, read when a tab is built."""
-    choices = []
-    for name in tokenizer_names(local_only=local_only):
-        entry = tokenizer_entry(name)
-        choices.append((T(entry.label) if entry.translated else entry.label, name))
-    return choices
+    entries = [tokenizer_entry(name) for name in tokenizer_names(local_only=local_only)]
+    return [(T(e.label) if e.translated else e.label, e.name) for e in entries]
 
 
 COMPACT_CSS = """

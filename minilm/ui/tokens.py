@@ -17,7 +17,7 @@ from minilm.text import MAX_CHARS, read_text_file
 from minilm.tokens import figures
 from minilm.tokens.compare import compare_boundaries
 from minilm.tokens.files import write_token_ids
-from minilm.tokens.registry import GEMMA_NAME, check_tokenizer, gemma, get_tokenizer, tokenizer_entry
+from minilm.tokens.registry import check_tokenizer, gemma, get_tokenizer, tokenizer_entry
 from minilm.tokens.sandbox import load_untrusted_tokenizer
 from minilm.tokens.settings import OWN, TokensSettings, as_dict
 from minilm.tokens.snippets import tokens_code
@@ -30,21 +30,21 @@ MAX_TRAIN_BYTES = 5 * 1024 * 1024
 
 
 def pick_local(name: str, own: dict):
-    """The local tokenizer for a choice; `own` holds this visitor's uploaded and trained ones."""
-    if name in OWN:
+    """The tokenizer for a choice (a registry name, never a path); `own` holds this visitor's
+    uploaded and trained ones."""
+    if check_tokenizer(name, also=OWN) in OWN:
         if own.get(name) is None:
             raise Problem(f"no_{name}")
         return own[name]
-    return get_tokenizer(name)
+    return get_tokenizer(name, wait=False)
 
 
 def _title(name: str, tokenizer, lang: str) -> str:
-    label = tokenizer.name if name in OWN else tokenizer_entry(name).label
-    label = say(label, lang) if name not in OWN and tokenizer_entry(name).translated else label
+    label = tokenizer.name if name in OWN else tokenizer_entry(name).label_in(lang)
     return say("vocab_title", lang, name=label, n=f"{len(tokenizer):,}")
 
 
-def _local_code(name: str, tokenizer) -> str:
+def _local_code(name: str) -> str:
     if name in OWN:
         return 'Tokenizer("tokenizer.json")  # the file you uploaded or saved'
     return f'get_tokenizer("{name}")'
@@ -80,7 +80,7 @@ def tokenize_view(own: dict, request: gr.Request = None, **values):
     notes = list(settings.notes)
     if "special" in local.kinds[1:] and not settings.split_special:
         notes.append(say("typed_special", lang))
-    code = tokens_code(settings.text, local=_local_code(settings.tokenizer, tokenizer),
+    code = tokens_code(settings.text, local=_local_code(settings.tokenizer),
                        add_special_tokens=settings.add_special_tokens, split_special=settings.split_special)
     status = say("note", lang, notes="; ".join(notes)) if notes else ""
     local_html = figures.tokenization_html(local, title=_title(settings.tokenizer, tokenizer, lang))
@@ -123,7 +123,7 @@ def token_ids_file(path=None, tokenizer: str = "bpe", add_special_tokens: bool =
     lang = language(request)
     try:
         text = read_text_file(path) if path else corpus_text()
-        chosen = get_tokenizer(tokenizer, wait=False) if tokenizer == GEMMA_NAME else pick_local(tokenizer, own or {})
+        chosen = pick_local(tokenizer, own or {})
         ids = chosen.encode_long(text, add_special_tokens=add_special_tokens)
     except ValueError as err:
         return None, problem(err, lang)

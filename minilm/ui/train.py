@@ -42,14 +42,12 @@ def train_view(request: gr.Request = None, **values):
     lang = language(request)
     try:
         settings = TrainSettings(**values)
-        n_vocab = vocab_size(settings)
         runs = training_runs(settings, wait=False)
-        run, config, event = next(runs)
     except ValueError as err:
         yield problem(err, lang), gr.update(), gr.update()
         return
-    history = {}
-    while True:
+    history, n_vocab = {}, vocab_size(settings)
+    for run, config, event in runs:
         points = history.setdefault(run, {"step": [], "train": [], "val": []})
         points["step"].append(event.step)
         points["train"].append(event.train_loss)
@@ -57,10 +55,6 @@ def train_view(request: gr.Request = None, **values):
         trained = Trained(event.model, settings.tokenizer) if run == "next_token" and event.model else gr.update()
         status = figures.status_line(run, event, config, lang)
         yield status, figures.loss_figure(history, n_vocab, lang), trained
-        try:
-            run, config, event = next(runs)
-        except StopIteration:
-            break
     if settings.mistake:
         yield status + "\n\n" + say("train_mistake", lang), figures.loss_figure(history, n_vocab, lang), gr.update()
 
@@ -82,11 +76,11 @@ def train(source: str = "corpus", text: str = "", tokenizer: str = "bpe", contex
                                  stride=stride, batch_size=batch_size, n_blocks=n_blocks, embedding_dim=embedding_dim,
                                  steps=steps, lr=lr, seed=seed, mistake=mistake)
         runs = training_runs(settings, wait=False)
-        for run, config, event in runs:
-            yield {"run": run, "step": event.step, "steps": config.steps, "train_loss": event.train_loss,
-                   "val_loss": event.val_loss, "done": event.done, "stopped": event.stopped}
     except ValueError as err:
         raise api_error(err) from None
+    for run, config, event in runs:
+        yield {"run": run, "step": event.step, "steps": config.steps, "train_loss": event.train_loss,
+               "val_loss": event.val_loss, "done": event.done, "stopped": event.stopped}
 
 
 def sample_text(trained, prompt, temperature, top_k, request: gr.Request = None):

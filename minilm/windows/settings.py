@@ -52,9 +52,9 @@ class WindowSettings:
 
     def ids(self, *, wait: bool = True) -> list[int]:
         """The token stream the windows are cut from (`wait=False`: Gemma still loading is an error)."""
-        if self.source == "corpus":
-            return list(_corpus_ids(self.tokenizer, wait))
         tokenizer = get_tokenizer(self.tokenizer, wait=wait)
+        if self.source == "corpus":
+            return list(_corpus_ids(self.tokenizer))
         if self.source == "file":
             if not self.path:
                 raise Problem("no_file")
@@ -80,5 +80,5 @@ class Cut:
 
 
 @lru_cache(maxsize=8)
-def _corpus_ids(tokenizer: str, wait: bool) -> tuple[int, ...]:
-    return tuple(get_tokenizer(tokenizer, wait=wait).encode_long(corpus_text()))
+def _corpus_ids(tokenizer: str) -> tuple[int, ...]:
+    return tuple(get_tokenizer(tokenizer).encode_long(corpus_text()))

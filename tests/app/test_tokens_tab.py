@@ -1,32 +1,11 @@
 """The Tokens tab's handlers, called as gradio calls them: messages instead of crashes."""
 
-import threading
-
 import pytest
 
 import minilm.ui.tokens as tab
 from minilm.assets import ASSETS
 from minilm import get_tokenizer
-from minilm.background import BackgroundLoader
 from minilm.tokens.files import read_token_ids
-
-
-@pytest.fixture
-def loading_gemma(monkeypatch):
-    """A Gemma that never finishes loading within the test."""
-    release = threading.Event()
-
-    def slow(progress):
-        progress("converting the GGUF tokenizer")
-        release.wait(30)
-        raise OSError("test over")
-
-    import minilm.tokens.registry as registry
-
-    loader = BackgroundLoader(slow, what="Gemma 3")
-    monkeypatch.setattr(registry, "GEMMA", loader)
-    yield loader
-    release.set()
 
 
 def view(text, tokenizer="bpe", own=None, add_special_tokens=True, split_special=False):
@@ -119,3 +98,10 @@ def test_injection_inside_an_uploaded_tokenizer_stays_text(loading_gemma, tmp_pa
     body = re.sub(r"<style>.*?</style>", "", local, flags=re.S)
     assert "<img" not in body and "${" not in body
     assert "&lt;img" in body and json.loads(backend.to_str())["model"]["vocab"]  # the token is there, escaped
+
+
+def test_token_ids_takes_names_not_server_paths(loading_gemma):
+    """get_tokenizer reads a tokenizer.json path for notebooks and the CLI; a page or API caller naming a
+    file on the server must get the unknown-tokenizer message instead."""
+    path, message = tab.token_ids_file(None, str(ASSETS / "tokenizer_word.json"), True, {})
+    assert path is None and "unknown tokenizer" in message

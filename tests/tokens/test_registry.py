@@ -8,7 +8,6 @@ import pytest
 import minilm.tokens.registry as registry
 from minilm import Tokenizer, get_tokenizer, register_tokenizer, tokenizer_names
 from minilm.assets import ASSETS
-from minilm.background import BackgroundLoader
 from minilm.lang import Problem
 
 
@@ -47,23 +46,10 @@ def test_a_path_is_a_strangers_file_and_runs_in_the_sandbox(tmp_path):
     assert tok.encode("the capital") == get_tokenizer("word").encode("the capital")
 
 
-def test_gemma_still_loading_is_one_message(monkeypatch):
-    import threading
-
-    release = threading.Event()
-
-    def slow(progress):
-        progress("converting")
-        release.wait(10)
-        raise OSError("test over")
-
-    monkeypatch.setattr(registry, "GEMMA", BackgroundLoader(slow, what="Gemma 3"))
-    try:
-        with pytest.raises(Problem, match=r"Gemma 3 is still loading \(converting") as err:
-            get_tokenizer("gemma", wait=False)
-        assert err.value.key == "still_loading"
-    finally:
-        release.set()
+def test_gemma_still_loading_is_one_message(loading_gemma):
+    with pytest.raises(Problem, match=r"Gemma 3 is still loading \(converting") as err:
+        get_tokenizer("gemma", wait=False)
+    assert err.value.key == "still_loading"
 
 
 @pytest.mark.parametrize("name", ["bpe", "gemma", "Bad Name", ""], ids=["shipped", "gemma", "spaces", "empty"])
