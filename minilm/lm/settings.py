@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from minilm.lang import Problem
-from minilm.tokens.registry import check_tokenizer
+from minilm.tokens.registry import check_tokenizer, get_tokenizer
 from minilm.values import flag, number, settle, whole_number
 from minilm.windows.loader import count_windows
 from minilm.windows.settings import WindowSettings
@@ -155,6 +155,15 @@ class TrainSettings:
         """The Windows tab's settings that select the same windows."""
         return WindowSettings(source=self.source, text=self.text, path=self.path, tokenizer=self.tokenizer,
                               context_length=self.context_length, stride=self.stride, batch_size=self.batch_size)
+
+    def split(self, *, wait: bool = True) -> tuple[list[int], WindowSplit]:
+        """The token stream and which of its windows train and which are held out."""
+        ids = self.windows().ids(wait=wait)
+        return ids, split_windows(len(ids), context_length=self.context_length, stride=self.stride)
+
+    def vocab_size(self) -> int:
+        """The size of the tokenizer's vocabulary: the model's output layer."""
+        return len(get_tokenizer(self.tokenizer))
 
     def config(self, *, shift: bool = True) -> TrainConfig:
         return TrainConfig(context_length=self.context_length, stride=self.stride, batch_size=self.batch_size,

@@ -20,7 +20,6 @@ from torch.nn import functional as F
 
 from minilm.lm.model import TinyLM
 from minilm.lm.settings import TrainConfig, TrainSettings, split_windows
-from minilm.tokens.registry import get_tokenizer
 from minilm.windows.loader import create_data_loader
 
 @dataclass(frozen=True)
@@ -117,18 +116,12 @@ def evaluate(model: TinyLM, ids: list[int], config: TrainConfig, *, max_batches:
     return sum(losses) / len(losses)
 
 
-def vocab_size(settings: TrainSettings) -> int:
-    """The size of the tokenizer the Train tab uses: the model's vocabulary, its output layer."""
-    return len(get_tokenizer(settings.tokenizer))
-
-
 def training_runs(settings: TrainSettings, *, wait: bool = True, stop=None) -> Iterator[tuple[str, TrainConfig, TrainEvent]]:
     """(run, config, event) for the right run ("next_token"), then the y = x run ("mistake") if asked.
 
     The stream is read and its windows counted now, so a bad setting raises here, not mid-iteration.
     """
-    ids = settings.windows().ids(wait=wait)
-    split_windows(len(ids), context_length=settings.context_length, stride=settings.stride)
-    n_vocab = vocab_size(settings)
+    ids, _ = settings.split(wait=wait)
+    n_vocab = settings.vocab_size()
     configs = [("next_token", settings.config())] + ([("mistake", settings.config(shift=False))] if settings.mistake else [])
     return ((run, config, event) for run, config in configs for event in train(ids, n_vocab, config, stop=stop))

@@ -12,7 +12,7 @@ import gradio as gr
 
 from minilm.lang import Problem, say
 from minilm.lm import figures
-from minilm.lm.settings import MAX_BATCH, MAX_BLOCKS, MAX_CONTEXT, MAX_EMBEDDING_DIM, MAX_STEPS, Trained, TrainSettings, split_windows
+from minilm.lm.settings import MAX_BATCH, MAX_BLOCKS, MAX_CONTEXT, MAX_EMBEDDING_DIM, MAX_STEPS, Trained, TrainSettings
 from minilm.text import clean_text
 from minilm.tokens.registry import get_tokenizer
 from minilm.ui.loaders import GEMMA, GEMMA_MODEL
@@ -27,17 +27,15 @@ def windows_note(request: gr.Request = None, **values) -> str:
     """Which of the Windows tab's windows the run will train on, before it starts."""
     lang = language(request)
     try:
-        settings = TrainSettings(**values)
-        n_tokens = len(settings.windows().ids(wait=False))
-        split = split_windows(n_tokens, context_length=settings.context_length, stride=settings.stride)
+        _, split = TrainSettings(**values).split(wait=False)
     except ValueError as err:
         return problem(err, lang)
-    return figures.windows_used(split, settings.source, settings.tokenizer, lang)
+    return figures.windows_used(split, values["source"], values["tokenizer"], lang)
 
 
 def train_view(request: gr.Request = None, **values):
     """Stream (status, chart, trained model) while training; with `mistake`, a y = x run follows."""
-    from minilm.lm.train import training_runs, vocab_size  # torch loads here, not when the app is built
+    from minilm.lm.train import training_runs  # torch loads here, not when the app is built
 
     lang = language(request)
     try:
@@ -46,7 +44,7 @@ def train_view(request: gr.Request = None, **values):
     except ValueError as err:
         yield problem(err, lang), gr.update(), gr.update()
         return
-    history, n_vocab = {}, vocab_size(settings)
+    history, n_vocab = {}, settings.vocab_size()
     for run, config, event in runs:
         points = history.setdefault(run, {"step": [], "train": [], "val": []})
         points["step"].append(event.step)
