@@ -47,9 +47,11 @@ def status_line(run: str, event, config: TrainConfig, lang: str = "en") -> str:
 
 def windows_used(split: WindowSplit, source: str, tokenizer: str, lang: str = "en") -> str:
     """Which of the Windows tab's windows this run trains on and which it holds out."""
-    return say("train_windows", lang, n=split.n_windows, last_train=split.n_train - 1, first_val=split.first_val,
+    line = say("train_windows", lang, n=split.n_windows, last_train=split.n_train - 1, first_val=split.first_val,
                last=split.n_windows - 1, source=source, tokenizer=tokenizer, context_length=split.context_length,
-               stride=split.stride, skipped=split.first_val - split.n_train)
+               stride=split.stride)
+    skipped = split.first_val - split.n_train
+    return line + (" " + say("train_windows_gap", lang, skipped=skipped) if skipped else "")
 
 
 def before_after_figure(model, tokenizer, sentence: str, lang: str = "en"):

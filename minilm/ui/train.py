@@ -197,7 +197,8 @@ def build_train_tab(prompt: gr.Textbox, windows: dict):
         windows[name].change(_follow(local if name == "tokenizer" else None), windows[name], fields[name], api_visibility="private", api_name=f"follow_{name}")
     source.change(lambda s: gr.update(visible=s == "file"), source, path, api_name="train_show_file", api_visibility="private")
     gr.on([fields[name].change for name in ("source", "text", "path", "tokenizer", "context_length", "stride")],
-          windows_note, inputs_kwargs=fields, outputs=used, api_name="train_windows", api_visibility="private")
+          windows_note, inputs_kwargs=fields, outputs=used, api_name="train_windows", api_visibility="private",
+          show_progress="hidden")
     run = start.click(train_view, inputs_kwargs=fields, outputs=[status, chart, model], api_name="train_view",
                       api_visibility="private", concurrency_limit=1, concurrency_id="train")
     gr.api(train, api_name="train", concurrency_limit=1, concurrency_id="train")
