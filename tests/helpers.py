@@ -7,6 +7,8 @@ import shutil
 import socket
 import uuid
 
+from bench.seed_route import make_windows  # noqa: F401 - the seed's section 12 loop, verbatim: the reference
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
@@ -51,15 +53,3 @@ def post_to_queue(app_url: str, client, api_name: str, data: list) -> dict:
                         break
     assert message is not None
     return message
-
-
-def make_windows(token_ids, ctx_len, stride):
-    """The seed's reference loop, verbatim (section 12): the windows every other route must equal."""
-    windows = []
-    for start in range(0, max(0, len(token_ids) - ctx_len), stride):
-        x = token_ids[start:start + ctx_len]
-        y = token_ids[start + 1:start + ctx_len + 1]
-        if len(y) < ctx_len:
-            break
-        windows.append((x, y))
-    return windows
