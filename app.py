@@ -11,7 +11,7 @@ import gradio as gr
 
 from minilm.lang import TITLE
 from minilm.ui.embeddings import build_embeddings_tab
-from minilm.ui.page import COMPACT_CSS, I18N, T, wire_links
+from minilm.ui.page import COMPACT_CSS, I18N, T, page_header, wire_links
 from minilm.ui.tokens import build_tokens_tab
 from minilm.ui.train import build_train_tab
 from minilm.ui.windows import build_windows_tab
@@ -21,7 +21,7 @@ MAX_FILE_SIZE = "60mb"  # the largest upload is a tokenizer.json (Gemma's is 33 
 
 def build_demo() -> gr.Blocks:
     with gr.Blocks(title=TITLE) as demo:
-        gr.Markdown(T("intro"), elem_id="intro")
+        header = page_header()
         with gr.Tabs() as tabs:
             with gr.Tab(T("tab_tokens"), id="tokens") as tokens_tab:
                 prompt, tokens = build_tokens_tab()
@@ -32,7 +32,7 @@ def build_demo() -> gr.Blocks:
             with gr.Tab(T("tab_train"), id="train") as train_tab:
                 train = build_train_tab(prompt, window_fields)
         tab_items = {"tokens": tokens_tab, "windows": windows_tab, "embeddings": embeddings_tab, "train": train_tab}
-        wire_links(demo, tabs, tab_items, [tokens, windows, embeddings], then=[train])
+        wire_links(demo, header, tabs, tab_items, [tokens, windows, embeddings], then=[train])
         gr.Markdown(T("licence"), elem_id="licence")
     return demo
 
@@ -57,7 +57,10 @@ def launch(demo: gr.Blocks, **options):
     NEIGHBOURS.start()  # waits for Gemma, then builds the neighbour index (~1 s, 320 MB)
     threading.Thread(target=_warm_up, daemon=True).start()
     demo.queue(default_concurrency_limit=4, max_size=64, api_open=False)
-    options = {"max_file_size": MAX_FILE_SIZE, "enable_monitoring": False, "show_error": False, "css": COMPACT_CSS, "i18n": I18N, **options}
+    # No run history: it would keep every keystroke's request (a visitor's text) in the browser, and its
+    # page and footer link exist in English only.
+    options = {"max_file_size": MAX_FILE_SIZE, "enable_monitoring": False, "show_error": False, "css": COMPACT_CSS, "i18n": I18N,
+               "run_history": False, **options}
     return demo.launch(**options)
 
 

@@ -1,7 +1,8 @@
 """One slow load (a model, an index) run once in a background thread, with its progress.
 
 The app stays responsive while it runs; handlers read `stage` and `value` and show progress
-until it is ready. Not here: what is loaded.
+until it is ready. A stage (and `what`) may be a key of `minilm.lang`, so the "still loading" and
+"could not be loaded" problems read in the learner's language. Not here: what is loaded.
 """
 
 from __future__ import annotations
@@ -10,7 +11,30 @@ import threading
 import time
 from typing import Callable
 
-from minilm.lang import Problem
+from minilm.lang import EN, Problem, say, words
+
+_STAGE_KEYS = {"not started": "stage_not_started"}
+
+
+def _worded(value, lang: str):
+    """A stage, a name or an error as `lang` words it: keys and `Problem`s are translated, the rest kept."""
+    if isinstance(value, BaseException):
+        return words(value, lang)
+    if not isinstance(value, str):
+        return value  # a number: the text's format spec writes it
+    key = _STAGE_KEYS.get(value, value)
+    return say(key, lang) if key in EN and "{" not in EN[key] else value
+
+
+class _Loading(Problem):
+    """A problem whose values (stage, what, error) are worded in the visitor's language too."""
+
+    def __init__(self, key: str, **values):
+        self.raw = values
+        super().__init__(key, **{k: _worded(v, "en") for k, v in values.items()})
+
+    def words(self, lang: str) -> str:
+        return say(self.key, lang, **{k: _worded(v, lang) for k, v in self.raw.items()})
 
 
 class BackgroundLoader:
@@ -27,7 +51,8 @@ class BackgroundLoader:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self.value = None
-        self.error: str | None = None
+        self.error: str | None = None  # in English; `ready()` raises it in any language
+        self._failure: BaseException | None = None
         self.stage = "not started"
         self.started_at: float | None = None
         self.on_stage: Callable[[str], None] | None = None  # e.g. print, to report progress on a console
@@ -49,9 +74,9 @@ class BackgroundLoader:
         self.start()
         if self.value is not None:
             return self.value
-        if self.error:
-            raise Problem("load_failed", error=self.error)
-        raise Problem("still_loading", what=self.what, stage=self.stage, seconds=round(self.elapsed))
+        if self._failure is not None:
+            raise _Loading("load_failed_because", what=self.what, error=self._failure)
+        raise _Loading("still_loading", what=self.what, stage=self.stage, seconds=round(self.elapsed))
 
     @property
     def elapsed(self) -> float:
@@ -62,10 +87,11 @@ class BackgroundLoader:
             self.value = self._load(progress=self._set_stage)
             self._set_stage("ready")
         except Exception as err:  # shown to the user; the local tokenizer keeps working
-            self.error = f"{self.what} could not be loaded: {err}"
+            self._failure = err
+            self.error = say("load_failed_because", "en", what=_worded(self.what, "en"), error=words(err, "en"))
             self.stage = "failed"
 
     def _set_stage(self, stage: str) -> None:
         self.stage = stage
         if self.on_stage is not None:
-            self.on_stage(stage)
+            self.on_stage(_worded(stage, "en"))

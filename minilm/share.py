@@ -2,6 +2,8 @@
 
     >>> parse_state({"tab": "windows", "context_length": "8", "stride": "nan"})
     ({'tab': 'windows', 'context_length': 8}, ['stride: not a whole number from 1 to 256'])
+    >>> parse_state({"stride": "nan", "lang": "tr"}, lang="tr")
+    ({'lang': 'tr'}, ['stride: 1 ile 256 arasında bir tam sayı değil'])
 
 Unknown or bad values are dropped with a note, never applied: a link is user input.
 Not here: reading the URL or copying it (the page does that).
@@ -12,6 +14,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from minilm.embeddings.settings import MAX_EMBEDDING_DIM, VECTORS
+from minilm.lang import LANGUAGES, Problem
 from minilm.tokens.registry import tokenizer_names
 
 TABS = ("tokens", "windows", "embeddings", "train")
@@ -22,7 +25,7 @@ MAX_LINK_TEXT = 2_000  # characters of text a link carries; URLs much longer tha
 def _choice(*options):
     def check(value: str):
         if value not in options:
-            raise ValueError(f"one of {', '.join(options)}")
+            raise Problem("link_not_choice", options=", ".join(options))
         return value
 
     return check
@@ -31,7 +34,7 @@ def _choice(*options):
 def _whole(low: int, high: int):
     def check(value: str):
         if not value.isdigit() or not low <= int(value) <= high:
-            raise ValueError(f"not a whole number from {low} to {high}")
+            raise Problem("link_not_whole", low=low, high=high)
         return int(value)
 
     return check
@@ -39,14 +42,14 @@ def _whole(low: int, high: int):
 
 def _text(value: str):
     if not value.strip():
-        raise ValueError("empty")
+        raise Problem("link_empty")
     return value[:MAX_LINK_TEXT]
 
 
 def _dims(value: str):
     parts = value.replace(",", " ").split()
     if len(parts) != 3 or not all(p.isdigit() for p in parts):
-        raise ValueError("three whole numbers like 20,21,22")
+        raise Problem("link_not_dims")
     return ", ".join(parts)
 
 
@@ -68,12 +71,13 @@ FIELDS = {
     "dims": _dims,
     "embedding_dim": _whole(2, MAX_EMBEDDING_DIM),
     "view": _choice("compact", "full"),
+    "lang": _choice(*LANGUAGES),
 }
 RENAMED = {"source": "vectors", "dim": "embedding_dim"}  # links made before the names were settled
 
 
-def parse_state(params: dict) -> tuple[dict, list[str]]:
-    """Validated values for the known query parameters, and a note for each one refused."""
+def parse_state(params: dict, *, lang: str = "en") -> tuple[dict, list[str]]:
+    """Validated values for the known query parameters, and a note (in `lang`) for each one refused."""
     state, notes = {}, []
     for key, value in params.items():
         key = RENAMED.get(key, key)
@@ -81,8 +85,8 @@ def parse_state(params: dict) -> tuple[dict, list[str]]:
             continue
         try:
             state[key] = FIELDS[key](str(value))
-        except ValueError as err:
-            notes.append(f"{key}: {err}")
+        except Problem as err:
+            notes.append(f"{key}: {err.words(lang)}")
     return state, notes
 
 

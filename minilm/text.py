@@ -1,7 +1,8 @@
 """Text that comes from people: repair what a tokenizer cannot take, refuse what it should not.
 
 Everything a user can type or upload passes through here first, in the core, so the limits hold
-for API callers as well as for the browser. Not here: tokenization itself.
+for API callers as well as for the browser. Refusals are `Problem`s and repairs are `Note`s: a key
+and values the page words in the learner's language (`minilm.lang`). Not here: tokenization itself.
 """
 
 from __future__ import annotations
@@ -9,36 +10,37 @@ from __future__ import annotations
 import codecs
 import os
 
+from minilm.lang import Note, Problem
+
 MAX_CHARS = 20_000  # what one interactive request may tokenize: ~7k chips per tokenizer at most
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a text file to turn into token_ids.txt
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
-def clean_text(text: object, *, max_chars: int = MAX_CHARS) -> tuple[str, list[str]]:
+def clean_text(text: object, *, max_chars: int = MAX_CHARS) -> tuple[str, list[Note]]:
     """Return `text` ready for a tokenizer and notes on what was repaired.
 
-    Raises ValueError for what cannot be repaired: not a string, empty, only whitespace, too long.
+    Raises a `Problem` (a ValueError) for what cannot be repaired: not a string, empty, only
+    whitespace, too long.
 
-    >>> clean_text("a\\ud800b")
+    >>> text, notes = clean_text("a\\ud800b")
+    >>> text, [str(n) for n in notes]
     ('a\\ufffdb', ['replaced 1 lone surrogate (not valid Unicode) with U+FFFD'])
     """
     if not isinstance(text, str):
-        raise ValueError(f"text must be a string, got {type(text).__name__}")
+        raise Problem("text_not_str", kind=type(text).__name__)
     if not text:
-        raise ValueError("The text is empty: type something to tokenize.")
+        raise Problem("text_empty")
     if not text.strip():
-        raise ValueError("The text is only whitespace: add a word so there is something to see.")
+        raise Problem("text_whitespace")
     if len(text) > max_chars:
-        raise ValueError(
-            f"The text has {len(text):,} characters; the limit here is {max_chars:,}. "
-            "Use a text file for longer input."
-        )
+        raise Problem("text_too_long", n=len(text), limit=max_chars)
     notes = []
     # tokenizers raises TypeError on lone surrogates (they cannot be UTF-8 encoded).
     repaired = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     if repaired != text:
         count = sum(a != b for a, b in zip(text, repaired))
-        notes.append(f"replaced {count} lone surrogate{'s' * (count > 1)} (not valid Unicode) with U+FFFD")
+        notes.append(Note("surrogates_replaced", {"n": count}, count=count))
     return repaired, notes
 
 
@@ -52,14 +54,11 @@ def decode_upload(data: bytes, *, name: str = "the file") -> str:
         if data.startswith(bom):
             return data.decode(encoding, errors="replace")
     if b"\x00" in data[:8192]:
-        raise ValueError(f"{name} looks like a binary file, not text: upload a UTF-8 .txt file.")
+        raise Problem("file_binary", name=name)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
-        raise ValueError(
-            f"{name} is not UTF-8 text (byte 0x{data[err.start]:02X} at position {err.start} is invalid; "
-            "Latin-1 or Windows-1254 files do this). Save it as UTF-8 and upload it again."
-        ) from None
+        raise Problem("file_not_utf8", name=name, byte=f"{data[err.start]:02X}", pos=err.start) from None
 
 
 def read_text_file(path: str | os.PathLike, *, max_bytes: int = MAX_FILE_BYTES) -> str:
@@ -67,9 +66,29 @@ def read_text_file(path: str | os.PathLike, *, max_bytes: int = MAX_FILE_BYTES) 
     name = os.path.basename(path)
     size = os.path.getsize(path)
     if size > max_bytes:
-        raise ValueError(f"{name} is {size:,} bytes; the limit is {max_bytes:,} bytes ({max_bytes / 2**20:.0f} MiB).")
+        raise Problem("file_too_big", name=name, size=size, limit=max_bytes, mib=max_bytes / 2**20)
     with open(path, "rb") as f:
         text = decode_upload(f.read(), name=name)
     if not text.strip():
-        raise ValueError(f"{name} is empty (or only whitespace).")
+        raise Problem("file_empty", name=name)
     return text
+
+
+_MARKDOWN_SPECIAL = "\\`*_{}[]()#+-.!|~=:"
+
+
+def markdown_literal(text: str) -> str:
+    """`text` as Markdown that shows exactly these characters: no link, emphasis, heading or HTML.
+
+    >>> markdown_literal("<b>[link](x)</b> *a*")
+    '&lt;b&gt;\\\\[link\\\\]\\\\(x\\\\)&lt;/b&gt; \\\\*a\\\\*'
+    """
+    out = []
+    for ch in str(text):
+        if ch in "<>&":
+            out.append({"<": "&lt;", ">": "&gt;", "&": "&amp;"}[ch])
+        elif ch in _MARKDOWN_SPECIAL:
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    return "".join(out)

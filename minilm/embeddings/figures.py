@@ -1,27 +1,33 @@
 """Embedding pictures: a rotatable 3D scatter with token labels and a cosine heatmap beside it.
 
-    scatter, heatmap, note = embedding_figures(vector_sets(EmbeddingSettings()).sets, dims=(0, 1, 2))
+    scatter, heatmap, notes = embedding_figures(vector_sets(EmbeddingSettings()).sets, dims=(0, 1, 2), lang="tr")
 
-Plain Plotly figures, labelled with tokens; user text only ever appears as Plotly text, which
-Plotly shows literally. Not here: choosing vectors (`minilm.embeddings.vectors`).
+Plain Plotly figures in the learner's language (titles, axes, legend, hover words, and the decimal
+comma through `layout.separators`). Plotly reads <b>, <a>, <br> and entities in any text it draws, so
+every string here is escaped first and a typed `<b>` shows as those three characters; the 3D point
+labels are the exception (see `label_literal`).
+Not here: choosing vectors (`minilm.embeddings.vectors`).
 """
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 from minilm.embeddings.projection import Projection, cosine_matrix, project_dims, project_pca
-from minilm.lang import Problem
+from minilm.lang import Note, Problem, say
 from minilm.tokens.figures import visible
 
 COLOURS = ("#dc2626", "#2563eb", "#16a34a", "#9333ea")
 SYMBOLS = ("circle-open", "diamond", "square", "cross")  # A stays visible where B's points coincide
 MAX_POINTS = 256  # tokens per sentence drawn; more is unreadable as labels
+MAX_LEGEND = 60  # characters of a sentence in the legend
+HEIGHT = 600
 
 
 @dataclass(frozen=True)
 class PointSet:
-    """One sentence's tokens, their ids, vector norms and 3D points."""
+    """One sentence's tokens, their ids, vector norms and 3D points, with its legend entry."""
 
     name: str
     tokens: tuple[str, ...]
@@ -30,42 +36,82 @@ class PointSet:
     projection: Projection
 
 
-def scatter3d(sets: list[PointSet], *, lines: bool = False, title: str = ""):
+def literal(text) -> str:
+    """`text` as Plotly shows it literally: no tag or entity of its own survives."""
+    return html.escape(str(text), quote=False)
+
+
+def label_literal(text) -> str:
+    """`text` as a 3D point label shows it literally. Those labels are drawn in WebGL (vectorize-text),
+    which shows entities as typed (`&lt;`) but reads <b>, <i>, <sup>, <sub> pairs and <br>: an invisible
+    WORD JOINER after each "<" breaks every tag."""
+    return str(text).replace("<", "<\u2060")
+
+
+def separators(lang: str) -> str:
+    """Plotly's `separators` (decimal, then thousands) for `lang`: ".," in English, ",." in Turkish."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    return get_decimal_symbol(lang) + get_group_symbol(lang)
+
+
+def scatter3d(sets: list[PointSet], *, lines: bool = False, title: str = "", axes=("x", "y", "z"), lang: str = "en"):
     """One trace per sentence, labelled points; `lines` joins consecutive tokens in order."""
     import plotly.graph_objects as go
 
     fig = go.Figure()
+    hover = "%{customdata[2]}<br>id %{customdata[0]}<br>" + literal(say("emb_hover_norm", lang)) + " %{customdata[1]:.3f}<extra>%{fullData.name}</extra>"
     for k, s in enumerate(sets):
         xs, ys, zs = zip(*s.projection.points) if s.projection.points else ((), (), ())
-        labels = [visible(t) for t in s.tokens]
+        colour = COLOURS[k % len(COLOURS)]
         fig.add_trace(go.Scatter3d(
-            x=xs, y=ys, z=zs, mode="markers+text" + ("+lines" if lines else ""), name=s.name, text=labels,
-            marker=dict(size=7 if k == 0 else 4, color=COLOURS[k % len(COLOURS)], symbol=SYMBOLS[k % len(SYMBOLS)]), line=dict(width=2, color=COLOURS[k % len(COLOURS)]),
-            customdata=[[i, n] for i, n in zip(s.ids, s.norms)],
-            hovertemplate="%{text}<br>id %{customdata[0]}<br>norm %{customdata[1]:.3f}<extra>%{fullData.name}</extra>",
+            x=xs, y=ys, z=zs, mode="markers+text" + ("+lines" if lines else ""), name=literal(s.name),
+            text=[label_literal(visible(t)) for t in s.tokens], hovertemplate=hover,
+            marker=dict(size=7 if k == 0 else 4, color=colour, symbol=SYMBOLS[k % len(SYMBOLS)]),
+            line=dict(width=2, color=colour), customdata=[[i, n, literal(visible(t))] for i, n, t in zip(s.ids, s.norms, s.tokens)],
         ))
-    axes = sets[0].projection.axes if sets else ("x", "y", "z")
+    titles = {name: dict(title=dict(text=literal(text)), showticklabels=True) for name, text in zip(("xaxis", "yaxis", "zaxis"), axes)}
     fig.update_layout(
-        title=title, height=560, margin=dict(l=0, r=0, t=40, b=0), legend=dict(orientation="h"),
-        scene=dict(xaxis_title=axes[0], yaxis_title=axes[1], zaxis_title=axes[2]),
+        title=dict(text=literal(title), x=0.02, xanchor="left"), height=HEIGHT, separators=separators(lang),
+        # The legend sits under the title, and the scene keeps clear of every edge with the camera
+        # pulled back: at plotly's default eye (1.25) the nearest axis labels and titles fall off the canvas.
+        margin=dict(l=20, r=20, t=90, b=20), legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom"),
+        scene=dict(**titles, domain=dict(x=[0.02, 0.98], y=[0.02, 0.98]), aspectmode="cube",
+                   camera=dict(eye=dict(x=1.55, y=1.55, z=1.0))),
     )
     return fig
 
 
-def cosine_heatmap(tokens: list[str], matrix, *, title: str = "cosine similarity, all dimensions"):
-    """Token-by-token cosine in the full space: what the three plotted axes may hide."""
+def cosine_heatmap(sets, matrix, *, title: str = "", subtitle: str = "", lang: str = "en"):
+    """Token-by-token cosine in the full space, every sentence's tokens in turn: what three axes may hide."""
     import plotly.graph_objects as go
 
-    labels = [f"{i}:{visible(t)}" for i, t in enumerate(tokens)]
-    fig = go.Figure(go.Heatmap(z=matrix, x=labels, y=labels, zmin=-1, zmax=1, colorscale="RdBu", reversescale=True,
-                               hovertemplate="%{y} · %{x}<br>cosine %{z:.3f}<extra></extra>"))
-    fig.update_layout(title=title, height=560, margin=dict(l=0, r=0, t=40, b=0), yaxis=dict(autorange="reversed"))
+    labels = [literal(f"{s.name[:1] if len(sets) > 1 else ''}{i} {visible(t)}") for s in sets for i, t in enumerate(s.tokens)]
+    fig = go.Figure(go.Heatmap(
+        z=matrix, x=labels, y=labels, zmin=-1, zmax=1, colorscale="RdBu", reversescale=True,
+        hovertemplate="%{y} · %{x}<br>" + literal(say("emb_hover_cosine", lang)) + " %{z:.3f}<extra></extra>"))
+    fig.update_layout(title=dict(text=literal(title), subtitle=dict(text=literal(subtitle)), x=0.02, xanchor="left"),
+                      height=HEIGHT, separators=separators(lang), margin=dict(l=10, r=10, t=70, b=10), yaxis=dict(autorange="reversed"), xaxis=dict(tickangle=-60))
+    edge = -0.5
+    for s in sets[:-1]:  # a line between one sentence's tokens and the next's
+        edge += len(s.tokens)
+        for line in (dict(x0=edge, x1=edge, y0=-0.5, y1=len(labels) - 0.5), dict(y0=edge, y1=edge, x0=-0.5, x1=len(labels) - 0.5)):
+            fig.add_shape(type="line", line=dict(color="black", width=2), **line)
     return fig
 
 
-def embedding_figures(sets, *, dims=None, pca: bool = False, lines: bool = False,
-                    axis_names=None, title: str = ""):
-    """(3D scatter, cosine heatmap of the first set, a note on what was cut or explained)."""
+def axis_titles(projection: Projection, *, names=None, lang: str = "en") -> tuple[str, str, str]:
+    """What each axis is, in `lang`: a named feature, "dim 20", or "PC1 (18%)"."""
+    if projection.explained is not None:
+        return tuple(say("emb_pca_axis", lang, i=i + 1, share=e) for i, e in enumerate(projection.explained))
+    if projection.dims is None:
+        return projection.axes
+    return tuple(names[d] if names and d < len(names) else say("emb_dim_axis", lang, d=d) for d in projection.dims)
+
+
+def embedding_figures(sets, *, dims=None, pca: bool = False, lines: bool = False, axis_names=None,
+                      title: str = "", lang: str = "en") -> tuple[object, object, tuple[Note, ...]]:
+    """(3D scatter, cosine heatmap of every set's tokens, notes on what was cut or explained)."""
     import torch
 
     every = torch.cat([s.vectors for s in sets])
@@ -74,20 +120,29 @@ def embedding_figures(sets, *, dims=None, pca: bool = False, lines: bool = False
     if pca:
         # One PCA for all sentences, so their points share axes and can be compared.
         whole = project_pca(every)
-        points, axes, offset, projected = whole.points, whole.axes, 0, []
+        projected, offset = [], 0
         for s in sets:
-            projected.append(type(whole)(points[offset : offset + len(s.ids)], axes, whole.explained))
+            projected.append(Projection(whole.points[offset : offset + len(s.ids)], whole.axes, whole.explained))
             offset += len(s.ids)
     else:
-        projected = [project_dims(s.vectors, dims, names=axis_names) for s in sets]
-    point_sets = [
-        PointSet(s.name, s.tokens, s.ids, tuple(float(n) for n in s.vectors.norm(dim=1)), p)
-        for s, p in zip(sets, projected)
-    ]
-    first = sets[0]
-    heatmap = cosine_heatmap(list(first.tokens), cosine_matrix(first.vectors),
-                             title=f"cosine similarity in all {first.vectors.shape[1]} dimensions ({first.name})")
-    notes = [f"{s.name}: {s.cut} tokens beyond {MAX_POINTS} not drawn" for s in sets if s.cut]
+        projected = [project_dims(s.vectors, dims) for s in sets]
+    point_sets = [PointSet(legend_name(s, lang), s.tokens, s.ids, tuple(float(n) for n in s.vectors.norm(dim=1)), p)
+                  for s, p in zip(sets, projected)]
+    heatmap = cosine_heatmap(sets, cosine_matrix(every), title=say("emb_heatmap_one", lang, dim=every.shape[1]),
+                             subtitle=say("emb_heatmap_two", lang) if len(sets) > 1 else "", lang=lang)
+    notes = [Note("emb_points_cut", {"name": s.name, "n": s.cut, "max": MAX_POINTS}) for s in sets if s.cut]
     if pca:
-        notes.append(f"the three PCA axes explain {sum(projected[0].explained):.0%} of the spread; the rest is hidden")
-    return scatter3d(point_sets, lines=lines, title=title), heatmap, "; ".join(notes)
+        notes.append(Note("emb_pca_explained", {"share": sum(projected[0].explained)}))
+    axes = axis_titles(projected[0], names=axis_names, lang=lang)
+    return scatter3d(point_sets, lines=lines, title=title, axes=axes, lang=lang), heatmap, tuple(notes)
+
+
+def legend_name(s, lang: str = "en") -> str:
+    """ "A: the capital of france" (a long sentence cut in the middle), or the set's own name."""
+    text = getattr(s, "text", "")
+    if not text:
+        return s.name
+    text = " ".join(text.split())
+    if len(text) > MAX_LEGEND:
+        text = text[: MAX_LEGEND // 2 - 1].rstrip() + " … " + text[-(MAX_LEGEND // 2 - 2) :].lstrip()
+    return say("emb_legend_sentence", lang, name=s.name, text=text)

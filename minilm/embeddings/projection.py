@@ -18,6 +18,7 @@ class Projection:
     points: tuple[tuple[float, float, float], ...]
     axes: tuple[str, str, str]
     explained: tuple[float, float, float] | None = None  # PCA: share of variance per axis
+    dims: tuple[int, int, int] | None = None  # the kept dimensions, when three were picked
 
 
 def parse_dims(text, dim: int | None = None) -> tuple[int, int, int]:
@@ -46,7 +47,7 @@ def project_dims(vectors, dims, *, names=None) -> Projection:
     dims = parse_dims(dims, vectors.shape[1])
     points = vectors[:, list(dims)]
     axes = tuple(names[d] if names else f"dim {d}" for d in dims)
-    return Projection(_rows(points), axes)
+    return Projection(_rows(points), axes, dims=dims)
 
 
 def project_pca(vectors) -> Projection:

@@ -8,6 +8,8 @@ Not here: the vectors they select (`minilm.embeddings.vectors`).
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 
 from minilm.embeddings.projection import parse_dims
@@ -54,12 +56,13 @@ class EmbeddingSettings:
         choice("vectors", self.vectors, VECTORS)
         check_tokenizer(self.tokenizer)
         check_tokenizer(self.table_tokenizer)
+        pca = flag("pca", self.pca)
         settle(
             self,
             embedding_dim=whole_number("embedding_dim", self.embedding_dim, minimum=2, maximum=MAX_EMBEDDING_DIM),
             seed=whole_number("seed", self.seed, minimum=0, maximum=MAX_SEED),
-            dims=parse_dims(self.dims),
-            pca=flag("pca", self.pca),
+            dims=_dims(self.dims, self.vectors, pca=pca),
+            pca=pca,
             positions=flag("positions", self.positions),
             lines=flag("lines", self.lines),
             hand=hand_rows(self.hand),
@@ -67,6 +70,45 @@ class EmbeddingSettings:
         )
         if self.positions and self.vectors == "gemma":
             raise Problem("gemma_no_positions")
+        if self.vectors == "random" and not self.pca and max(self.dims) >= self.embedding_dim:
+            raise a3_problem(self.dims, self.embedding_dim)
+
+
+def a3_problem(dims: tuple[int, int, int], embedding_dim: int) -> Problem:
+    """Exercise A3 asks for dims [10, 11, 12] of an 8-dimensional nn.Embedding: say what would work."""
+    values = dict(dims=", ".join(map(str, dims)), dim=embedding_dim, last=embedding_dim - 1, needed=max(dims) + 1)
+    if max(dims) + 1 > MAX_EMBEDDING_DIM:
+        return Problem("emb_a3_dims_cap", **values, cap=MAX_EMBEDDING_DIM)
+    return Problem("emb_a3_dims", **values)
+
+
+def unused_fields(vectors: str, *, pca: bool = False) -> dict[str, str]:
+    """The inputs a choice leaves unread, each with the key of the reason the page shows beside it.
+
+    >>> sorted(unused_fields("gemma"))
+    ['embedding_dim', 'positions', 'seed', 'table_tokenizer', 'tokenizer']
+    """
+    by_source = {
+        "hand": dict.fromkeys(("text", "text_b", "tokenizer", "table_tokenizer", "embedding_dim", "seed", "positions"),
+                              "emb_unused_hand"),
+        "gemma": {"tokenizer": "emb_unused_gemma_tokenizer", "table_tokenizer": "emb_unused_gemma_table",
+                  "embedding_dim": "emb_unused_gemma_table", "seed": "emb_unused_gemma_table", "positions": "emb_unused_gemma_positions"},
+        "random": {},
+    }
+    unused = dict(by_source[vectors])
+    if pca:
+        unused["dims"] = "emb_unused_pca_dims"
+    return unused
+
+
+def _dims(value, vectors: str, *, pca: bool) -> tuple[int, int, int]:
+    """The three dimensions; with PCA on they are not read, so a half-typed box must not stop the picture."""
+    try:
+        return parse_dims(value)
+    except Problem:
+        if pca:
+            return DEFAULT_DIMS[vectors]
+        raise
 
 
 def hand_rows(value) -> tuple[tuple[str, tuple[float, ...]], ...]:
@@ -75,6 +117,8 @@ def hand_rows(value) -> tuple[tuple[str, tuple[float, ...]], ...]:
 
     >>> hand_rows([["the", 0.1, "0.2", 0, 1], ["", None, None, None, None]])
     (('the', (0.1, 0.2, 0.0, 1.0)),)
+    >>> hand_rows([["of", "0,05", 1]])  # a decimal comma, as Turkish writes it
+    (('of', (0.05, 1.0)),)
     """
     if hasattr(value, "itertuples"):  # a DataFrame: iterating it directly yields its column names
         value = [list(row) for row in value.itertuples(index=False)]
@@ -87,7 +131,7 @@ def hand_rows(value) -> tuple[tuple[str, tuple[float, ...]], ...]:
         if not word:
             continue
         try:
-            rows.append((word, tuple(float(v) for v in features)))
+            rows.append((word, tuple(_feature(v) for v in features)))
         except (TypeError, ValueError):
             raise Problem("hand_not_numbers", word=word) from None
     if not rows:
@@ -95,3 +139,11 @@ def hand_rows(value) -> tuple[tuple[str, tuple[float, ...]], ...]:
     if len({len(f) for _, f in rows}) != 1 or not rows[0][1]:
         raise Problem("hand_ragged")
     return tuple(rows)
+
+
+def _feature(value) -> float:
+    """One feature as a float; a typed "0,05" reads as 0.05 (the decimal comma of Turkish and others)."""
+    number = float(value.strip().replace(",", ".") if isinstance(value, str) else value)
+    if not math.isfinite(number):
+        raise ValueError(number)
+    return number

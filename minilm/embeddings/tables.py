@@ -17,7 +17,7 @@ from pathlib import Path
 
 from minilm.assets import cache_dir
 from minilm.embeddings.gguf import GGUFTable
-from minilm.lang import Problem
+from minilm.lang import Problem, say
 from minilm.tokens.gemma import Gemma
 
 
@@ -84,9 +84,11 @@ def gemma_table(gemma: Gemma):
     return SafetensorsTable(gemma.path)
 
 
-def gemma_table_name(gemma: Gemma) -> str:
+def gemma_table_name(gemma: Gemma, lang: str = "en") -> str:
+    """ "Gemma 3 270M (bundled GGUF): embed_tokens, 262,144 x 640", in `lang`."""
     table = gemma_table(gemma)
-    return f"{gemma.name}: embed_tokens, {table.n_rows:,} x {table.dim}"
+    name = say("emb_gemma_bundled", lang) if gemma.source == "bundled" else gemma.name
+    return say("emb_gemma_table", lang, name=name, rows=table.n_rows, dim=table.dim)
 
 
 def gemma_embed_tokens(gemma: Gemma, ids):

@@ -1,7 +1,7 @@
 """The Embeddings tab without the tab: the vectors its settings select, and a token's neighbours.
 
     sets = vector_sets(EmbeddingSettings(vectors="gemma"))
-    scatter, heatmap, note = embedding_figures(sets.sets, dims=(20, 21, 22))
+    scatter, heatmap, notes = embedding_figures(sets.sets, dims=(20, 21, 22))
 
 Three sources, as in the seed: the hand-made table (6.1), an untrained `nn.Embedding` seeded so a
 link reproduces it (6.2), and Gemma 3's `embed_tokens` (7). Not here: reading tables
@@ -18,11 +18,20 @@ from minilm.embeddings import tables
 from minilm.embeddings.figures import MAX_POINTS
 from minilm.embeddings.neighbours import nearest_rows
 from minilm.embeddings.settings import HAND_FEATURES, EmbeddingSettings
-from minilm.lang import say
+from minilm.lang import Note, say
 from minilm.text import clean_text
+from minilm.tokens.figures import visible
 from minilm.tokens.registry import gemma, get_tokenizer
 
 MAX_POSITIONS = 512  # rows of the position table added to nn.Embedding vectors
+
+MAX_LISTED = 8  # tokens named in one note; more only make it longer
+
+
+def listing(items) -> str:
+    """Up to MAX_LISTED items joined by commas, "…" when there are more."""
+    items = list(items)
+    return ", ".join(items[:MAX_LISTED]) + (", …" if len(items) > MAX_LISTED else "")
 
 
 @dataclass(frozen=True)
@@ -34,15 +43,17 @@ class SentenceVectors:
     ids: tuple[int, ...]
     vectors: object
     cut: int = 0  # tokens dropped beyond MAX_POINTS
+    text: str = ""  # the sentence, for the legend; empty for the hand-made table
 
 
 @dataclass(frozen=True)
 class VectorSets:
-    """What one setting of the tab shows: a set per sentence, the table's name, axis names if any."""
+    """What one setting of the tab shows: a set per sentence, the table's name, axis names, notes."""
 
     sets: tuple[SentenceVectors, ...]
     title: str
     axis_names: tuple[str, ...] | None = None
+    notes: tuple[Note, ...] = ()
 
 
 def sentence_vectors(text: str, *, name: str, tokenizer, embed: Callable, positions=None) -> SentenceVectors:
@@ -54,7 +65,7 @@ def sentence_vectors(text: str, *, name: str, tokenizer, embed: Callable, positi
     vectors = embed(ids).float()
     if positions is not None:
         vectors = vectors + positions(len(ids))
-    return SentenceVectors(name, tuple(tokenizer.id_to_token(i) for i in ids), tuple(ids), vectors, cut)
+    return SentenceVectors(name, tuple(tokenizer.id_to_token(i) for i in ids), tuple(ids), vectors, cut, text)
 
 
 def table_vectors(rows, *, name: str = "hand-made") -> SentenceVectors:
@@ -67,21 +78,50 @@ def table_vectors(rows, *, name: str = "hand-made") -> SentenceVectors:
 
 
 def vector_sets(settings: EmbeddingSettings, *, wait: bool = True, lang: str = "en") -> VectorSets:
-    """The vectors `settings` select: the hand-made table, or sentences A and B embedded."""
+    """The vectors `settings` select: the hand-made table, or sentences A and B embedded, with notes on them."""
     if settings.vectors == "hand":
-        return VectorSets((table_vectors(settings.hand),), say("hand_title", lang), _hand_axes(settings, lang))
+        hand = table_vectors(settings.hand, name=say("emb_hand_legend", lang))
+        return VectorSets((hand,), say("hand_title", lang), _hand_axes(settings, lang))
     texts = [("A", settings.text)] + ([("B", settings.text_b)] if settings.text_b.strip() else [])
     if settings.vectors == "gemma":
         loaded = gemma(wait=wait)
         embed = lambda ids: tables.gemma_embed_tokens(loaded, ids)  # noqa: E731
         sets = tuple(sentence_vectors(t, name=n, tokenizer=loaded.tokenizer, embed=embed) for n, t in texts)
-        return VectorSets(sets, tables.gemma_table_name(loaded))
+        return VectorSets(sets, tables.gemma_table_name(loaded, lang), notes=_a1_notes(sets, positions=False))
     table, title = _random_table(settings, wait=wait, lang=lang)
     tokenizer = get_tokenizer(settings.tokenizer, wait=wait)
     embed = lambda ids: tables.embed_with(table, ids, tokenizer_name=settings.tokenizer, table_name=title)  # noqa: E731
     sets = tuple(sentence_vectors(t, name=n, tokenizer=tokenizer, embed=embed, positions=_positions(settings))
                  for n, t in texts)
-    return VectorSets(sets, title)
+    notes = _mismatch_notes(settings, sets[0], wait=wait) + _a1_notes(sets, positions=settings.positions)
+    return VectorSets(sets, title, notes=notes)
+
+
+def moved_tokens(a: SentenceVectors, b: SentenceVectors) -> list[int]:
+    """Positions of B's tokens whose vector is none of A's: the points that A1 sees move."""
+    return [j for j, v in enumerate(b.vectors) if not bool((a.vectors == v).all(dim=1).any())]
+
+
+def _a1_notes(sets, *, positions: bool) -> tuple[Note, ...]:
+    """A1: which of B's points differ from A's, and why only those (a table lookup per id)."""
+    if len(sets) != 2:
+        return ()
+    a, b = sets
+    moved = moved_tokens(a, b)
+    if not moved:
+        return (Note("emb_a1_none_moved", {"n": len(b.ids)}),)
+    key = "emb_a1_moved_positions" if positions else "emb_a1_moved"
+    return (Note(key, {"n": len(b.ids), "same": len(b.ids) - len(moved), "moved": len(moved),
+                       "tokens": listing(visible(b.tokens[j]) for j in moved)}),)
+
+
+def _mismatch_notes(settings: EmbeddingSettings, first: SentenceVectors, *, wait: bool = True) -> tuple[Note, ...]:
+    """The seed's tokenizer mismatch when the ids fit the table: they draw, but as the table's tokenizer's tokens."""
+    if settings.tokenizer == settings.table_tokenizer:
+        return ()
+    other = get_tokenizer(settings.table_tokenizer, wait=wait)
+    pairs = listing(f"{visible(t)} ({i}) → {visible(other.id_to_token(i) or '?')}" for t, i in zip(first.tokens, first.ids))
+    return (Note("emb_mismatch_rows", {"tokenizer": settings.tokenizer, "table": settings.table_tokenizer, "pairs": pairs}),)
 
 
 def neighbours(settings: EmbeddingSettings, chosen: SentenceVectors, i: int, *, k: int = 10, index=None,
@@ -108,7 +148,7 @@ def neighbours(settings: EmbeddingSettings, chosen: SentenceVectors, i: int, *, 
 def _hand_axes(settings: EmbeddingSettings, lang: str) -> tuple[str, ...]:
     n = len(settings.hand[0][1])
     named = tuple(say(f"feature_{f}", lang) for f in HAND_FEATURES)
-    return named[:n] + tuple(f"dim {d}" for d in range(len(named), n))
+    return named[:n] + tuple(say("emb_dim_axis", lang, d=d) for d in range(len(named), n))
 
 
 def _random_table(settings: EmbeddingSettings, *, wait: bool = True, lang: str = "en"):

@@ -11,6 +11,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from minilm.lang import Problem
 from minilm.lm.settings import ModelConfig
 
 
@@ -85,7 +86,7 @@ def _init(module, generator):
 def next_token_probs(model: TinyLM, ids: list[int], *, k: int = 10) -> list[tuple[int, float]]:
     """The k likeliest next tokens after `ids` (the last context_length of them): [(id, p), ...]."""
     if not ids:
-        raise ValueError("give at least one token of context")
+        raise Problem("no_tokens")
     model.eval()
     context = torch.tensor([ids[-model.config.context_length :]])
     probs = F.softmax(model(context)[0, -1].float(), dim=-1)
@@ -98,9 +99,9 @@ def sample(model: TinyLM, ids: list[int], *, max_new_tokens: int = 40, temperatu
            top_k: int | None = 40, seed: int = 0) -> list[int]:
     """Continue `ids` one token at a time; temperature 0 picks the likeliest token (greedy)."""
     if not ids:
-        raise ValueError("give at least one token to continue")
+        raise Problem("no_tokens")
     if temperature < 0 or temperature != temperature:
-        raise ValueError(f"temperature must be 0 or more, got {temperature}")
+        raise Problem("temperature_range", value=repr(temperature))
     model.eval()
     generator = torch.Generator().manual_seed(seed)
     out = list(ids)

@@ -24,6 +24,8 @@ from minilm.windows.settings import WindowSettings
 
 
 MAX_BLOCKS, MAX_EMBEDDING_DIM, MAX_CONTEXT, MAX_BATCH, MAX_STEPS = 4, 256, 256, 64, 3000  # a minute or so on 2 cores
+MAX_SEED = 2**31 - 1  # exact in the page's number box (a JavaScript double) and in every RNG's seed
+SHORT_RUN = 10  # steps: runs this short report and evaluate at every step (exercise A4: one or two steps)
 
 
 @dataclass(frozen=True)
@@ -62,8 +64,8 @@ class TrainConfig:
     weight_decay: float = 0.1
     clip: float = 1.0
     val_fraction: float = 0.1
-    eval_every: int = 50
-    report_every: int = 10
+    eval_every: int | None = None  # None: every step in a short run, else every 50
+    report_every: int | None = None  # None: every step in a short run, else every 10
     seed: int = 0
     shift: bool = True  # False: the seed's mistake, targets equal to inputs
 
@@ -77,15 +79,32 @@ class TrainConfig:
             n_blocks=whole_number("n_blocks", self.n_blocks, minimum=0, maximum=MAX_BLOCKS),
             embedding_dim=whole_number("embedding_dim", self.embedding_dim, minimum=4, maximum=MAX_EMBEDDING_DIM),
             steps=steps,
-            lr=number("learning rate", self.lr, low=0.0, high=1.0),
+            lr=_learning_rate(self.lr),
             warmup=max(1, steps // 10) if self.warmup is None else whole_number("warmup", self.warmup, minimum=0),
-            seed=whole_number("seed", self.seed, minimum=0, maximum=2**31 - 1),
+            eval_every=(1 if steps <= SHORT_RUN else 50) if self.eval_every is None else whole_number("eval_every", self.eval_every),
+            report_every=(1 if steps <= SHORT_RUN else 10) if self.report_every is None
+            else whole_number("report_every", self.report_every),
+            seed=_seed(self.seed),
             shift=flag("shift", self.shift),
         )
         self.model_config(vocab_size=1)  # the model's own checks (embedding_dim divisible by n_heads)
 
     def model_config(self, vocab_size: int) -> ModelConfig:
         return ModelConfig(vocab_size, self.context_length, self.n_blocks, self.embedding_dim, self.n_heads)
+
+
+def _seed(value) -> int:
+    try:
+        return whole_number("seed", value, minimum=0, maximum=MAX_SEED)
+    except Problem:
+        raise Problem("seed_range", maximum=MAX_SEED, value=repr(value)) from None
+
+
+def _learning_rate(value) -> float:
+    try:
+        return number("learning rate", value, low=0.0, high=1.0)
+    except Problem:
+        raise Problem("lr_range", value=repr(value)) from None
 
 
 @dataclass(frozen=True)

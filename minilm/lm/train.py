@@ -1,7 +1,9 @@
 """Train `TinyLM` on `create_data_loader` windows: AdamW, clipping, warmup then cosine, seeded.
 
-`train(ids, vocab_size, config)` is a generator of `TrainEvent`s (every `report_every` steps and at
-the end), so a notebook can print them and the app can stream them to a chart. The windows are the
+`train(ids, vocab_size, config)` is a generator of `TrainEvent`s (step 0, the untrained model's
+validation loss; then every `report_every` steps and at the end), so a notebook can print them and
+the app can stream them to a chart. A `stop` event ends the run after the current step, and the
+last event carries the model trained so far. The windows are the
 Windows tab's for the same context_length and stride; the last tenth of them give the validation loss, always measured on the true next-token task: with `shift=False`
 (the seed's mistake, y = x) the training loss falls to zero while that one does not.
 Not here: the model (`minilm.lm.model`).
@@ -24,8 +26,8 @@ from minilm.windows.loader import create_data_loader
 
 @dataclass(frozen=True)
 class TrainEvent:
-    step: int
-    train_loss: float
+    step: int  # 0: before the first step
+    train_loss: float | None  # of this step's batch, before its update; None at step 0
     val_loss: float | None  # next-token loss on held-out text, as of the last evaluation
     val_fresh: bool  # the evaluation happened at this step
     lr: float
@@ -33,7 +35,7 @@ class TrainEvent:
     tokens_per_s: float
     done: bool = False
     stopped: str = ""  # why it ended early: "stopped" (asked to), "diverged" (the loss became NaN or infinite)
-    model: TinyLM | None = None  # on the last event only
+    model: TinyLM | None = None  # on the last event only (also when stopped)
 
 
 def training_batches(ids, config: TrainConfig) -> Iterator:
@@ -56,7 +58,7 @@ def lr_at(step: int, config: TrainConfig) -> float:
 
 
 def train(ids: list[int], vocab_size: int, config: TrainConfig, *, stop: threading.Event | None = None) -> Iterator[TrainEvent]:
-    """Train a fresh `TinyLM` on the windows of `ids`; yields a `TrainEvent` every `report_every` steps.
+    """Train a fresh `TinyLM` on the windows of `ids`; yields a `TrainEvent` at step 0 and every `report_every` steps.
 
     The model starts from `TinyLM(config, seed=config.seed)`, so `untrained(model)` rebuilds it.
     """
@@ -68,7 +70,13 @@ def train(ids: list[int], vocab_size: int, config: TrainConfig, *, stop: threadi
     optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": config.weight_decay},
                                    {"params": rest, "weight_decay": 0.0}], lr=config.lr, betas=(0.9, 0.95))
     batches = training_batches(ids, config)
-    start, val_loss, step, loss, fresh = time.perf_counter(), None, 0, float("nan"), False
+    val_loss = evaluate(model, val_ids, config)  # the untrained model: about ln(vocab_size)
+    start = time.perf_counter()
+    yield _event(0, None, val_loss, True, lr_at(0, config), start, config)
+    if stop is not None and stop.is_set():
+        yield _event(0, None, val_loss, True, lr_at(0, config), start, config, done=True, stopped="stopped", model=model)
+        return
+    step, loss = 0, float("nan")
     for step in range(1, config.steps + 1):
         x, y = next(batches)
         lr = lr_at(step - 1, config)
@@ -90,7 +98,9 @@ def train(ids: list[int], vocab_size: int, config: TrainConfig, *, stop: threadi
         if fresh:
             val_loss = evaluate(model, val_ids, config)
         if stop is not None and stop.is_set():
-            yield _event(step, loss, val_loss, fresh, lr, start, config, done=True, stopped="stopped", model=model)
+            if not fresh:  # the status then says where the model it keeps stands
+                val_loss = evaluate(model, val_ids, config)
+            yield _event(step, loss, val_loss, True, lr, start, config, done=True, stopped="stopped", model=model)
             return
         if step % config.report_every == 0 and step != config.steps:
             yield _event(step, loss, val_loss, fresh, lr, start, config)
@@ -119,9 +129,16 @@ def evaluate(model: TinyLM, ids: list[int], config: TrainConfig, *, max_batches:
 def training_runs(settings: TrainSettings, *, wait: bool = True, stop=None) -> Iterator[tuple[str, TrainConfig, TrainEvent]]:
     """(run, config, event) for the right run ("next_token"), then the y = x run ("mistake") if asked.
 
-    The stream is read and its windows counted now, so a bad setting raises here, not mid-iteration.
+    `stop` (a `threading.Event`) ends the current run after its step and skips the next. The stream is read and its windows counted now, so a bad setting raises here, not mid-iteration.
     """
     ids, _ = settings.split(wait=wait)
     n_vocab = settings.vocab_size()
     configs = [("next_token", settings.config())] + ([("mistake", settings.config(shift=False))] if settings.mistake else [])
-    return ((run, config, event) for run, config in configs for event in train(ids, n_vocab, config, stop=stop))
+
+    def runs():
+        for run, config in configs:
+            if stop is not None and stop.is_set():
+                return  # a stopped run does not start the next one
+            yield from ((run, config, event) for event in train(ids, n_vocab, config, stop=stop))
+
+    return runs()

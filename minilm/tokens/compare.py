@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from minilm.lang import Problem
 from minilm.tokens.tokenizer import Tokenization
 
 
@@ -44,7 +45,7 @@ class BoundaryDiff:
 def compare_boundaries(a: Tokenization, b: Tokenization) -> BoundaryDiff:
     """Compare where `a` and `b` end their tokens; both must tokenize the same text."""
     if a.text != b.text:
-        raise ValueError("both tokenizations must be of the same text")
+        raise Problem("not_same_text")
     return BoundaryDiff(
         text=a.text,
         shared=a.boundaries & b.boundaries,

@@ -3,6 +3,7 @@
 Every piece of user or tokenizer text goes through `html.escape`; colours and classes come only
 from this module. `$` and braces too, for template engines. That keeps `<img onerror=...>` and `${...}` inert and `<bos>` or `<0x0A>` visible. The output
 works in `gr.HTML` (whose default template inserts raw HTML) and in a notebook's `display(HTML(...))`.
+Every word comes from `minilm.lang` in the `lang` asked for ("en" or "tr"), numbers written its way.
 Not here: the layout around it.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import html
 import unicodedata
 
+from minilm.lang import say, say_count
 from minilm.tokens.compare import BoundaryDiff
 from minilm.tokens.tokenizer import Tokenization
 
@@ -23,9 +25,10 @@ CSS = """<style>
 .mlm-chips{display:flex;flex-wrap:wrap;gap:3px;line-height:1.1;font-size:14px}
 .mlm-chip{display:inline-flex;flex-direction:column;align-items:center;border-radius:4px;
   padding:2px 4px;border:1px solid transparent;unicode-bidi:isolate;color:#111827}
-.mlm-chip .mlm-t{white-space:pre;font-family:ui-monospace,Menlo,Consolas,monospace}
-.mlm-chip .mlm-id{font-size:10px;color:#4b5563;font-family:ui-monospace,monospace}
-.mlm-special{background:#374151!important;color:#f9fafb}.mlm-special .mlm-id{color:#d1d5db}
+.mlm-chips .mlm-chip .mlm-t{white-space:pre;font-family:ui-monospace,Menlo,Consolas,monospace;color:#111827!important}
+.mlm-chips .mlm-chip .mlm-id{font-size:10px;color:#374151!important;font-family:ui-monospace,monospace}
+.mlm-chips .mlm-special{background:#1e293b!important;border-color:#94a3b8}
+.mlm-chips .mlm-special .mlm-t{color:#f8fafc!important}.mlm-chips .mlm-special .mlm-id{color:#cbd5e1!important}
 .mlm-unknown{background:#fecaca!important;border-color:#dc2626}
 .mlm-byte{border:1px dashed #6b7280}
 .mlm-stats{font-size:13px;margin:4px 0 8px;color:inherit}
@@ -58,12 +61,17 @@ def visible(piece: str) -> str:
     return "".join(out)
 
 
-def chips_html(tok: Tokenization, *, max_chips: int = MAX_CHIPS) -> str:
+def chips_html(tok: Tokenization, *, max_chips: int = MAX_CHIPS, lang: str = "en") -> str:
     """One chip per token: the token (made visible) over its id, a hover with id, kind and bytes."""
     chips = []
+    kinds = {kind: say(f"kind_{kind}", lang) for kind in ("text", "special", "unknown", "byte")}
+    n_bytes = {}  # "1 byte", "2 bytes": worded once per length, not once per chip
+    none = say("no_bytes", lang)
     for i, (id_, token, kind) in enumerate(zip(tok.ids[:max_chips], tok.tokens, tok.kinds)):
         raw = tok.token_bytes(i)
-        hover = f"id {id_} · {kind} · {len(raw)} byte{'s' * (len(raw) != 1)}: {raw.hex(' ') or '(none)'}"
+        if len(raw) not in n_bytes:
+            n_bytes[len(raw)] = say_count("raw_bytes", lang, len(raw), n=len(raw))
+        hover = f"id {id_} · {kinds[kind]} · {n_bytes[len(raw)]}: {raw.hex(' ') or none}"
         colour = "" if kind in ("special", "unknown") else f' style="background:{PALETTE[i % len(PALETTE)]}"'
         chips.append(
             f'<span class="mlm-chip mlm-{kind}"{colour} title="{escape(hover)}">'
@@ -71,30 +79,30 @@ def chips_html(tok: Tokenization, *, max_chips: int = MAX_CHIPS) -> str:
             f'<span class="mlm-id">{id_}</span></span>'
         )
     cut = len(tok.ids) - max_chips
-    more = f'<div class="mlm-note">showing the first {max_chips:,} of {len(tok.ids):,} tokens</div>' if cut > 0 else ""
+    more = (f'<div class="mlm-note">{escape(say("chips_capped", lang, shown=max_chips, n=len(tok.ids)))}</div>'
+            if cut > 0 else "")
     return f'<div class="mlm-chips">{"".join(chips)}</div>{more}'
 
 
-def stats_html(tok: Tokenization) -> str:
-    """Counts and the round trip in one line."""
-    trip = "✓ decode(encode(text)) == text" if tok.round_trip else (
-        f"✗ decode gives back {escape(repr(tok.decoded[:200]))}"
-    )
-    flags = [f"{tok.kinds.count(kind)} {label}" for kind, label in
-             (("unknown", "unknown"), ("byte", "byte-fallback"), ("special", "special")) if kind in tok.kinds]
-    return (
-        f'<div class="mlm-stats"><b>{len(tok.ids):,}</b> tokens · {tok.n_chars:,} characters · '
-        f"{tok.n_bytes:,} UTF-8 bytes · {tok.chars_per_token:.2f} characters per token"
-        f"{' · ' + ', '.join(flags) if flags else ''}<br>{trip}</div>"
-    )
+def stats_html(tok: Tokenization, *, lang: str = "en") -> str:
+    """Counts and the round trip in one line: "8 tokens · 30 characters · … · 1 special", then ✓ or ✗."""
+    trip = say("round_trip_ok", lang) if tok.round_trip else say("round_trip_lost", lang, decoded=repr(tok.decoded[:200]))
+    flags = [say(f"count_{key}", lang, n=tok.kinds.count(kind)) for kind, key in
+             (("unknown", "unknown"), ("byte", "byte_fallback"), ("special", "special")) if kind in tok.kinds]
+    counts = [say_count(key, lang, n, n=n) for key, n in (("count_characters", tok.n_chars), ("count_bytes", tok.n_bytes))]
+    line = " · ".join([*counts, say("chars_per_token", lang, x=tok.chars_per_token), *([", ".join(flags)] if flags else [])])
+    n = len(tok.ids)
+    return (f'<div class="mlm-stats"><b>{escape(say_count("count_tokens", lang, n, n=n))}</b> · {escape(line)}'
+            f"<br>{escape(trip)}</div>")
 
 
-def tokenization_html(tok: Tokenization, *, title: str = "") -> str:
+def tokenization_html(tok: Tokenization, *, title: str = "", lang: str = "en") -> str:
     head = f'<div class="mlm-head">{escape(title)}</div>' if title else ""
-    return CSS + head + stats_html(tok) + chips_html(tok)
+    return CSS + head + stats_html(tok, lang=lang) + chips_html(tok, lang=lang)
 
 
-def boundaries_html(diff: BoundaryDiff, *, a_name: str, b_name: str, max_chars: int = MAX_MAP_CHARS) -> str:
+def boundaries_html(diff: BoundaryDiff, *, a_name: str, b_name: str, max_chars: int = MAX_MAP_CHARS,
+                    lang: str = "en") -> str:
     """The text once, with a bar at every cut: grey where both cut, blue for A only, orange for B only."""
     parts, shown = [], 0
     for piece, cut in diff.segments():
@@ -105,12 +113,12 @@ def boundaries_html(diff: BoundaryDiff, *, a_name: str, b_name: str, max_chars: 
         parts.append(escape(visible(piece)))
         if cut:
             parts.append(f'<span class="mlm-cut mlm-cut-{cut}"></span>')
-    note = f" (first {max_chars:,} characters)" if len(diff.text) > max_chars else ""
+    note = " " + say("map_capped", lang, n=max_chars) if len(diff.text) > max_chars else ""
     legend = (
-        f'<div class="mlm-stats"><span class="mlm-cut mlm-cut-both"></span> both cut here ({len(diff.shared)}) '
-        f'<span class="mlm-cut mlm-cut-a"></span> only {escape(a_name)} ({len(diff.only_a)}) '
-        f'<span class="mlm-cut mlm-cut-b"></span> only {escape(b_name)} ({len(diff.only_b)}) · '
-        f"{diff.agreement:.0%} of cuts shared{note}</div>"
+        f'<div class="mlm-stats"><span class="mlm-cut mlm-cut-both"></span> {escape(say("cuts_both", lang, n=len(diff.shared)))} '
+        f'<span class="mlm-cut mlm-cut-a"></span> {escape(say("cuts_only", lang, name=a_name, n=len(diff.only_a)))} '
+        f'<span class="mlm-cut mlm-cut-b"></span> {escape(say("cuts_only", lang, name=b_name, n=len(diff.only_b)))} · '
+        f"{escape(say('cuts_shared', lang, share=diff.agreement) + note)}</div>"
     )
     return CSS + legend + f'<div class="mlm-map">{"".join(parts)}</div>'
 

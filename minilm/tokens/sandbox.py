@@ -23,6 +23,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from minilm.lang import Problem
 from minilm.tokens.tokenizer import Tokenization, Tokenizer
 
 MAX_TOKENIZER_BYTES = 50 * 1024 * 1024  # Gemma's own tokenizer.json is 33 MB
@@ -52,7 +53,7 @@ class _Worker:
                 reply = self._ask((handle.sha256, method, args, kwargs), timeout, handle, method)
         status, value = reply
         if status == "error":
-            raise ValueError(f"{handle.name}: {value}")
+            raise Problem("sandbox_failed", name=handle.name, error=value)
         return value
 
     def _ask(self, message, timeout: float, handle, method: str):
@@ -69,14 +70,11 @@ class _Worker:
             ready, _, _ = select.select([self._process.stdout], [], [], timeout)
             if not ready:
                 self._kill()
-                raise ValueError(
-                    f"{handle.name} took longer than {timeout:.0f} s to {method} and was stopped. "
-                    "A catastrophic pre-tokenizer regex (like `(a+)+b`) does this."
-                )
+                raise Problem("sandbox_timeout", name=handle.name, seconds=timeout, method=method)
             return _receive(self._process.stdout)
         except (EOFError, OSError, pickle.UnpicklingError):
             self._kill()
-            raise ValueError(f"{handle.name} crashed the tokenizer process during {method}.") from None
+            raise Problem("sandbox_crashed", name=handle.name, method=method) from None
 
     def _kill(self) -> None:
         if self._process is not None:
@@ -136,16 +134,16 @@ class UntrustedTokenizer:
 
 
 def load_untrusted_tokenizer(data: bytes, *, name: str = "uploaded tokenizer.json") -> UntrustedTokenizer:
-    """Check an uploaded `tokenizer.json` and load it in the worker; ValueError says what is wrong."""
+    """Check an uploaded `tokenizer.json` and load it in the worker; a `Problem` says what is wrong."""
     if len(data) > MAX_TOKENIZER_BYTES:
-        raise ValueError(f"{name} is {len(data) / 2**20:.0f} MB; the limit is {MAX_TOKENIZER_BYTES // 2**20} MB.")
+        raise Problem("upload_too_big", name=name, mb=len(data) / 2**20, limit=MAX_TOKENIZER_BYTES // 2**20)
     try:
         text = data.decode("utf-8")
         config = json.loads(text)
     except (UnicodeDecodeError, ValueError, RecursionError) as err:
-        raise ValueError(f"{name} is not valid JSON ({str(err)[:120]}).") from None
+        raise Problem("upload_not_json", name=name, error=str(err)[:120]) from None
     if not isinstance(config, dict) or "model" not in config:
-        raise ValueError(f"{name} is JSON but not a tokenizer.json: it has no \"model\" section.")
+        raise Problem("upload_no_model", name=name)
     handle = UntrustedTokenizer(json_text=text, name=name, sha256=hashlib.sha256(data).hexdigest())
     _worker.call(handle, "load", text, timeout=LOAD_TIMEOUT_S)
     handle.analyze(_PROBE)  # a regex that panics on ordinary text fails here, not on first use

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from minilm.lang.en import EXAMPLES
+from minilm.lang import Note
 from minilm.text import clean_text
 from minilm.tokens.registry import check_tokenizer, get_tokenizer  # noqa: F401 - the doctest's get_tokenizer
 from minilm.tokens.tokenizer import Tokenization
@@ -28,7 +29,7 @@ class TokensSettings:
     tokenizer: str = "bpe"
     add_special_tokens: bool = True
     split_special: bool = False  # read a typed "<bos>" as five characters
-    notes: tuple[str, ...] = field(default=(), init=False, compare=False)  # what clean_text repaired
+    notes: tuple[Note, ...] = field(default=(), init=False, compare=False)  # what clean_text repaired
 
     def __post_init__(self):
         text, notes = clean_text(self.text)

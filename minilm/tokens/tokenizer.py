@@ -14,6 +14,8 @@ from itertools import chain
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
+from minilm.lang import Problem
+
 _BYTE_TOKEN = re.compile(r"<0x([0-9A-Fa-f]{2})>")
 SPACE = "\u2581"  # "▁", the sentencepiece space marker Gemma uses too
 # minilm's BPE pre-tokenizer: letters, single digits and punctuation runs each take at most one
@@ -91,7 +93,7 @@ class Tokenizer:
 
     def __init__(self, path: str | None = None, *, backend=None, name: str | None = None):
         if (path is None) == (backend is None):
-            raise ValueError("give either a tokenizer.json path or a tokenizers.Tokenizer backend")
+            raise Problem("tokenizer_one_source")
         if backend is None:
             from tokenizers import Tokenizer as Backend
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from minilm.lang import Problem
 from minilm.tokens.tokenizer import PRE_TOKEN_PATTERN, SPACE
 
 SPECIAL_TOKENS = ("<pad>", "<unk>", "<bos>", "<eos>")
@@ -75,7 +76,7 @@ def build_word_level(texts: list[str], *, vocab_size: int = 2000, min_frequency:
 
 def _check_vocab_size(vocab_size: int, *, low: int = MIN_VOCAB_SIZE) -> None:
     if not low <= vocab_size <= MAX_VOCAB_SIZE:
-        raise ValueError(f"vocab_size must be between {low} and {MAX_VOCAB_SIZE}, got {vocab_size}")
+        raise Problem("vocab_size_range", low=low, high=MAX_VOCAB_SIZE, value=vocab_size)
 
 
 def _set_pipeline(tok) -> None:

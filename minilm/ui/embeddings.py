@@ -1,39 +1,63 @@
 """The Embeddings tab: hand-made vectors, an untrained nn.Embedding, and Gemma's embed_tokens in 3D.
 
-Handlers read the tab's `EmbeddingSettings`. Not here: which vectors, their neighbours, the figures
-(`minilm.embeddings.vectors`, `minilm.embeddings.figures`).
+Handlers read the tab's `EmbeddingSettings` and answer in the visitor's language; what a visitor typed
+reaches the page only as literal text (Markdown escaped, Plotly text escaped by the figures).
+Not here: which vectors, their neighbours, the figures (`minilm.embeddings.vectors`, `minilm.embeddings.figures`).
 """
 
 import gradio as gr
 
 from minilm.embeddings.figures import embedding_figures
-from minilm.embeddings.projection import project_dims
-from minilm.embeddings.settings import DEFAULT_DIMS, HAND_FEATURES, HAND_MADE, MAX_EMBEDDING_DIM, EmbeddingSettings
+from minilm.embeddings.projection import parse_dims, project_dims
+from minilm.embeddings.settings import (DEFAULT_DIMS, HAND_FEATURES, HAND_MADE, MAX_EMBEDDING_DIM, EmbeddingSettings,
+                                        hand_rows, unused_fields)
 from minilm.embeddings.vectors import neighbours, vector_sets
-from minilm.lang import EMBEDDINGS_A, EMBEDDINGS_B, Problem, say
+from minilm.lang import EMBEDDINGS_A, EMBEDDINGS_B, Problem, number, say
+from minilm.text import markdown_literal
+from minilm.tokens.figures import visible
 from minilm.ui.loaders import NEIGHBOURS
-from minilm.ui.page import T, TabParts, api_error, language, problem, tokenizer_choices
+from minilm.ui.page import T, TabParts, api_error, language, problem, say_md, tokenizer_choices
 
 VECTORS = (("hand_made", "hand"), ("random_embedding", "random"), ("gemma_embed", "gemma"))
+# The inputs whose use depends on the chosen vectors, in the order `controls_view` updates them.
+CONTROLLED = ("text", "text_b", "tokenizer", "table_tokenizer", "embedding_dim", "seed", "positions", "dims")
+HINTS = {"text": "emb_live_info", "text_b": "emb_live_info", "embedding_dim": "emb_a3_dim_info", "dims": "emb_dims_info"}
 
 
 def embeddings_view(request: gr.Request = None, **values):
-    """(note, 3D scatter, heatmap, neighbour choices) for the current settings."""
+    """(note, 3D scatter, heatmap, neighbour choices, A3's fix button) for the current settings."""
     lang = language(request)
     try:
         settings = EmbeddingSettings(**values)
         shown = vector_sets(settings, wait=False, lang=lang)
-        scatter, heatmap, note = embedding_figures(list(shown.sets), dims=settings.dims, pca=settings.pca,
-                                                   lines=settings.lines, axis_names=shown.axis_names, title=shown.title)
+        scatter, heatmap, notes = embedding_figures(list(shown.sets), dims=settings.dims, pca=settings.pca, lines=settings.lines,
+                                                    axis_names=shown.axis_names, title=shown.title, lang=lang)
     except ValueError as err:
-        return problem(err, lang), None, None, gr.update(choices=[], value=None)
-    choices = [(f"{s.name} #{i}: {t}", f"{k}:{i}") for k, s in enumerate(shown.sets) for i, t in enumerate(s.tokens)]
-    return f"{shown.title}. {note}".strip(" ."), scatter, heatmap, gr.update(choices=choices, value=choices[0][1])
+        return problem(err, lang), None, None, gr.update(choices=[], value=None), a3_button(err, lang)
+    choices = [(say("emb_token_choice", lang, name=s.name, i=i, token=visible(t)), f"{k}:{i}")
+               for k, s in enumerate(shown.sets) for i, t in enumerate(s.tokens)]
+    note = "\n\n".join([markdown_literal(shown.title)] + [say_md(n.key, lang, **n.values) for n in (*shown.notes, *notes)])
+    return note, scatter, heatmap, gr.update(choices=choices, value=choices[0][1]), gr.update(visible=False)
+
+
+def a3_button(err: Exception, lang: str):
+    """A3 with dims beyond embedding_dim: one click sets the smallest embedding_dim that has them."""
+    if getattr(err, "key", None) != "emb_a3_dims":
+        return gr.update(visible=False)
+    return gr.update(visible=True, value=say("emb_a3_fix", lang, needed=err.values["needed"]))
+
+
+def a3_fix(dims: str) -> int:
+    """The embedding_dim the A3 button sets: one more than the largest dimension asked for."""
+    return min(max(parse_dims(dims)) + 1, MAX_EMBEDDING_DIM)
 
 
 def neighbours_view(token: str | None = None, request: gr.Request = None, **values):
     """The nearest tokens to the chosen one ("set:position"), by cosine in the full space of its table."""
+    import pandas as pd
+
     lang = language(request)
+    headers = [say(k, lang) for k in ("emb_col_token", "emb_col_id", "emb_col_cosine")]
     try:
         if not token:
             raise Problem("choose_token")
@@ -43,8 +67,40 @@ def neighbours_view(token: str | None = None, request: gr.Request = None, **valu
         index = NEIGHBOURS.ready() if settings.vectors == "gemma" else None
         found = neighbours(settings, chosen, i, index=index, wait=False)
     except ValueError as err:
-        return [], problem(err, lang)
-    return [list(row) for row in found], ""
+        return pd.DataFrame([], columns=headers), problem(err, lang)
+    rows = [[visible(t), j, number(c, lang, ".3f")] for t, j, c in found]
+    return pd.DataFrame(rows, columns=headers), ""
+
+
+def hand_table(value, lang: str):
+    """The hand-made table with its headers in `lang` (the guide's Sertlik, Parlaklık, Kırmızılık);
+    None while the learner's edits do not read as a table (they stay as typed)."""
+    import pandas as pd
+
+    try:
+        rows = hand_rows(value)
+    except ValueError:
+        return None
+    n = len(rows[0][1])
+    named = [say(f"feature_{f}", lang) for f in HAND_FEATURES]
+    headers = [say("emb_col_word", lang), *named[:n], *(say("emb_dim_axis", lang, d=d) for d in range(len(named), n))]
+    return pd.DataFrame([[w, *f] for w, f in rows], columns=headers)
+
+
+def controls_view(vectors: str, pca: bool, hand=None, request: gr.Request = None):
+    """Disable what the chosen vectors leave unread, saying why; show the hand table only for "hand"."""
+    lang = language(request)
+    unused = unused_fields(vectors if vectors in DEFAULT_DIMS else "random", pca=bool(pca))
+    updates = []
+    for name in CONTROLLED:
+        reason = unused.get(name)
+        info = say(reason, lang) if reason else (say(HINTS[name], lang) if name in HINTS else "")
+        update = gr.update(interactive=reason is None, info=info)
+        if name == "positions" and reason:
+            update = gr.update(interactive=False, info=info, value=False)
+        updates.append(update)
+    table = hand_table(HAND_MADE if hand is None else hand, lang)
+    return [*updates, gr.update(visible=vectors == "hand") if table is None else gr.update(visible=vectors == "hand", value=table)]
 
 
 def embed(text: str = EMBEDDINGS_A, vectors: str = "gemma", dims: str = "20, 21, 22") -> dict:
@@ -70,25 +126,25 @@ def build_embeddings_tab():
         with gr.Column(scale=3):
             vectors = gr.Radio([(T(label), value) for label, value in VECTORS], value="random", label=T("vectors_from"),
                                elem_id="emb-source")
-            text = gr.Textbox(EMBEDDINGS_A, label=T("sentence_a"), elem_id="emb-a")
-            text_b = gr.Textbox(EMBEDDINGS_B, label=T("sentence_b"), elem_id="emb-b")
-            hand = gr.Dataframe(
-                [[w, *v] for w, v in HAND_MADE], headers=["word", *(say(f"feature_{f}") for f in HAND_FEATURES)],
-                interactive=True, label=T("hand_table"), visible=False, datatype=["str"] + ["number"] * 4,
-            )
+            text = gr.Textbox(EMBEDDINGS_A, label=T("sentence_a"), info=T("emb_live_info"), elem_id="emb-a")
+            text_b = gr.Textbox(EMBEDDINGS_B, label=T("sentence_b"), info=T("emb_live_info"), elem_id="emb-b")
+            hand = gr.Dataframe(hand_table(HAND_MADE, "en"), interactive=True, label=T("hand_table"), visible=False,
+                                datatype=["str"] + ["number"] * len(HAND_FEATURES), elem_id="emb-hand")
         with gr.Column(scale=2):
-            tokenizer = gr.Radio(tokenizer_choices(), value="bpe", label=T("tokenize_with"), elem_id="emb-kind")
+            tokenizer = gr.Radio(tokenizer_choices(), value="bpe", label=T("tokenize_with"), elem_id="emb-tokenizer")
             table_tokenizer = gr.Radio(tokenizer_choices(), value="bpe", label=T("rows_for"), elem_id="emb-rows")
             with gr.Row():
-                embedding_dim = gr.Slider(2, MAX_EMBEDDING_DIM, value=4, step=1, label="embedding_dim")
-                seed = gr.Number(0, precision=0, label="seed", minimum=0)
+                embedding_dim = gr.Slider(2, MAX_EMBEDDING_DIM, value=4, step=1, label="embedding_dim",
+                                          info=T("emb_a3_dim_info"), elem_id="emb-dim")
+                seed = gr.Number(0, precision=0, label="seed", minimum=0, elem_id="emb-seed")
             with gr.Row():
-                dims = gr.Textbox("0, 1, 2", label=T("dims"), elem_id="emb-dims")
-                pca = gr.Checkbox(False, label=T("pca"))
+                dims = gr.Textbox("0, 1, 2", label=T("dims"), info=T("emb_dims_info"), elem_id="emb-dims")
+                pca = gr.Checkbox(False, label=T("pca"), elem_id="emb-pca")
             with gr.Row():
-                positions = gr.Checkbox(False, label=T("positions"))
+                positions = gr.Checkbox(False, label=T("positions"), elem_id="emb-positions")
                 lines = gr.Checkbox(False, label=T("lines"))
     note = gr.Markdown(elem_id="emb-note")
+    fix = gr.Button(visible=False, variant="primary", size="sm", elem_id="emb-a3-fix")
     with gr.Row():
         scatter = gr.Plot(label=T("scatter"), elem_id="emb-scatter")
         heatmap = gr.Plot(label=T("heatmap"), elem_id="emb-heatmap")
@@ -103,25 +159,34 @@ def build_embeddings_tab():
     fields = {"vectors": vectors, "text": text, "text_b": text_b, "tokenizer": tokenizer, "table_tokenizer": table_tokenizer,
               "embedding_dim": embedding_dim, "seed": seed, "dims": dims, "pca": pca, "positions": positions,
               "lines": lines, "hand": hand}
-    view = dict(fn=embeddings_view, inputs_kwargs=fields, outputs=[note, scatter, heatmap, token])
+    view = dict(fn=embeddings_view, inputs_kwargs=fields, outputs=[note, scatter, heatmap, token, fix])
     near = dict(fn=neighbours_view, inputs_kwargs={**fields, "token": token}, outputs=[neighbour_table, neighbour_note],
                 api_visibility="undocumented")
+    controls = dict(fn=controls_view, inputs=[vectors, pca, hand], outputs=[*(fields[k] for k in CONTROLLED), hand],
+                    api_visibility="private", show_progress="hidden")
 
     def switch(chosen):
-        return gr.update(value=", ".join(map(str, DEFAULT_DIMS[chosen]))), gr.update(visible=chosen == "hand")
+        return gr.update(value=", ".join(map(str, DEFAULT_DIMS.get(chosen, (0, 1, 2)))))
 
     # User choices only (links set the vectors themselves): new default dims first, then the view.
-    vectors.input(switch, vectors, [dims, hand], api_name="emb_switch", api_visibility="private").then(
+    vectors.input(switch, vectors, dims, api_name="emb_switch", api_visibility="private", show_progress="hidden").then(
         **view, api_name="embeddings_view_switch", api_visibility="private"
     ).then(api_name="neighbours_after_switch", **near)
-    gr.on([text.submit, text_b.submit, tokenizer.change, table_tokenizer.change, embedding_dim.release,
-           seed.submit, dims.submit, pca.change, positions.change, lines.change, hand.input],
+    gr.on([vectors.change, pca.change], **controls, api_name="emb_controls")
+    # Typing (and dragging) redraws as it goes: always_last drops the values a busy server has not reached
+    # yet. These also follow values set by links and by the A3 button.
+    gr.on([text.change, text_b.change, dims.change, seed.change, embedding_dim.change], **view,
+          api_name="embeddings_view_typed", api_visibility="private", trigger_mode="always_last",
+          show_progress="hidden").then(api_name="neighbours_after_typing", **{**near, "show_progress": "hidden"})
+    gr.on([tokenizer.change, table_tokenizer.change, pca.change, positions.change, lines.change, hand.input],
           **view, api_name="embeddings_view", api_visibility="undocumented",
           trigger_mode="always_last").then(api_name="neighbours_after_view", **near)
+    fix.click(a3_fix, dims, embedding_dim, api_name="emb_a3_fix", api_visibility="private")
     token.input(api_name="neighbours", **near)
     gr.api(embed, api_name="embed")
 
     def refresh(load):
+        load.then(**controls, api_name="emb_controls_load")
         load.then(**view, api_name="embeddings_view_load", api_visibility="private").then(
             api_name="neighbours_after_load", **near)
 

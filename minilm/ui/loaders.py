@@ -14,7 +14,7 @@ def _neighbour_index(progress):
     from minilm.embeddings.tables import gemma_table
 
     gemma = GEMMA.wait()
-    progress("normalising the 262,144 rows of Gemma's embedding table")
+    progress("stage_neighbour_index")  # keys of minilm.lang: the page words them in the learner's language
     return NeighbourIndex(gemma_table(gemma))
 
 
@@ -22,11 +22,11 @@ def _gemma_model(progress):
     from minilm.lm.gemma import load_gemma_model
 
     gemma = GEMMA.wait()
-    progress(f"building the whole {gemma.name} model (about half a minute, 2.6 GB)")
+    progress("stage_gemma_model")
     return load_gemma_model(gemma)
 
 
-NEIGHBOURS = BackgroundLoader(_neighbour_index, what="the neighbour index")
-GEMMA_MODEL = BackgroundLoader(_gemma_model, what="Gemma 3's whole model")
+NEIGHBOURS = BackgroundLoader(_neighbour_index, what="what_neighbour_index")
+GEMMA_MODEL = BackgroundLoader(_gemma_model, what="what_gemma_model")
 
 __all__ = ["GEMMA", "GEMMA_MODEL", "NEIGHBOURS"]

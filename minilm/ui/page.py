@@ -1,26 +1,33 @@
 """The page around the tabs: its two languages, links that restore a view, copy-link, compact mode.
 
-`T("key")` goes where a label or a Markdown text would; the browser shows the string of its
-language (Turkish for `tr`, English otherwise; Settings in the footer switches it). Text the server
-computes is worded with `minilm.lang.say(key, language(request))`. Each tab hands over `TabParts`:
-the components a link may set, and how to refresh its view once a link has set them.
+One language choice drives the page: `lang=` in a link, else the visitor's last pick (kept in the
+browser), else the browser's language. The switch at the top (or gradio's own Settings, which the
+page follows) changes it in place. `T("key")` goes where a label or a Markdown text would: the
+browser shows it in the chosen language. Text the server computes is worded with
+`minilm.lang.say(key, language(request))`, which reads the language this page view chose. Each tab
+hands over `TabParts`: the components a link may set, and how to refresh its view.
 Not here: the words (`minilm.lang`) or validating link values (`minilm.share`).
 """
 
 import json
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Callable
 from urllib.parse import parse_qsl
 
 import gradio as gr
 
-from minilm.lang import EN, TR, language_of, say, words
+from minilm.lang import EN, LANGUAGES, TR, language_of, say, words
 from minilm.share import TABS, parse_state
+from minilm.text import markdown_literal
 from minilm.tokens.registry import tokenizer_entry, tokenizer_names
 
 # The browser formats what it is given as ICU messages, so only plain texts go there; texts with
 # {fields} are filled on the server.
-I18N = gr.I18n(**{lang: {k: v for k, v in table.items() if "{" not in v}
+# gradio 6.31 announces a finished event to screen readers as the raw key "common.complete" (its own
+# translations lack it); the browser's i18n reads the dot as nesting, so this fills that key.
+GRADIO_WORDS = {"en": {"common.complete": "Done"}, "tr": {"common.complete": "Tamamlandı"}}
+I18N = gr.I18n(**{lang: {**{k: v for k, v in table.items() if "{" not in v}, **GRADIO_WORDS[lang]}
                   for lang, table in (("en", EN), ("tr", {**EN, **TR}))})
 
 
@@ -30,14 +37,44 @@ def T(key: str):  # noqa: N802 - reads like the gettext `_` it stands for
     return I18N(key)
 
 
+# The language each page view chose (by session), so every handler words its answer in it. Bounded:
+# a view that never says goodbye (a closed laptop) must not keep its entry forever.
+_CHOSEN: OrderedDict[str, str] = OrderedDict()
+MAX_VIEWS = 10_000
+
+
 def language(request: gr.Request | None) -> str:
-    """"tr" when the browser asks for Turkish first, else "en"."""
-    return language_of(request.headers.get("accept-language", "") if request is not None else "")
+    """The language this page view chose; for other callers, "tr" when Accept-Language asks for Turkish first."""
+    if request is None:
+        return "en"
+    chosen = _CHOSEN.get(getattr(request, "session_hash", None) or "")
+    return chosen or language_of(request.headers.get("accept-language", ""))
+
+
+def choose_language(lang: str, request: gr.Request | None) -> str:
+    """Remember `lang` for this page view; anything but a known language reads as English."""
+    lang = lang if lang in LANGUAGES else "en"
+    session = getattr(request, "session_hash", None)
+    if session:
+        _CHOSEN[session] = lang
+        _CHOSEN.move_to_end(session)
+        while len(_CHOSEN) > MAX_VIEWS:
+            _CHOSEN.popitem(last=False)
+    return lang
+
+
+def forget_language(request: gr.Request) -> None:
+    _CHOSEN.pop(getattr(request, "session_hash", None) or "", None)
 
 
 def problem(err: Exception, lang: str) -> str:
-    """An error as the page shows it, in the visitor's language."""
-    return "⚠️ " + words(err, lang)
+    """An error as the page shows it (Markdown), in the visitor's language: its text stays literal."""
+    return "⚠️ " + markdown_literal(words(err, lang))
+
+
+def say_md(key: str, lang: str, **values) -> str:
+    """`say()` for a Markdown output: the values (file names, notes, anything a visitor typed) stay literal."""
+    return say(key, lang, **{k: markdown_literal(v) if isinstance(v, str) else v for k, v in values.items()})
 
 
 def api_error(err: Exception) -> gr.Error:
@@ -54,15 +91,47 @@ def tokenizer_choices(*, local_only: bool = False) -> list[tuple]:
 COMPACT_CSS = """
 body.mlm-compact .mlm-prose, body.mlm-compact #intro, body.mlm-compact .tab-wrapper,
 body.mlm-compact footer { display: none !important; }
+#mlm-lang { flex-grow: 0; min-width: 180px; }
 """
-# Runs in the page on load and returns the link's query string: the page's own, or, inside a
-# <gradio-app> web component on someone else's page, the one in the element's src attribute.
-QUERY_JS = """() => {
+# gradio keeps its locale in the svelte-i18n store of its core module; importing that module again
+# gives the same instance, and its changeLocale is what gradio's Settings panel calls.
+SET_LOCALE_JS = r"""async (lang) => {
+  const url = performance.getEntriesByType('resource').map((e) => e.name).find((n) => /\/assets\/core-[^/?]*\.js/.test(n));
+  if (!url) return;
+  try { await (await import(url)).changeLocale(lang); } catch (e) { console.warn('minilm: the page could not switch its language', e); }
+}"""
+# Runs in the page on load and returns [the link's query string, the language to show]. The query is
+# the page's own or, inside a <gradio-app> web component on someone else's page, the element's src.
+QUERY_JS = f"""async () => {{
+  const setLocale = {SET_LOCALE_JS};
   let query = window.location.search;
   const embedded = document.querySelector('gradio-app[src*="?"]');
   if (embedded && !new URLSearchParams(query).has('tab')) query = new URL(embedded.getAttribute('src'), window.location.href).search;
-  if (new URLSearchParams(query).get('view') === 'compact') document.body.classList.add('mlm-compact');
-  return query;
+  const params = new URLSearchParams(query);
+  if (params.get('view') === 'compact') document.body.classList.add('mlm-compact');
+  let kept = null;
+  try {{ kept = window.localStorage.getItem('minilm-lang'); }} catch (e) {{}}
+  const wanted = params.get('lang') || kept || document.documentElement.lang || navigator.language || 'en';
+  const lang = wanted.toLowerCase().startsWith('tr') ? 'tr' : 'en';
+  await setLocale(lang);
+  return [query, lang];
+}}"""
+# The switch: keep the pick in this browser and relabel the page before the server rewords its parts.
+SWITCH_JS = f"""async (lang, query) => {{
+  try {{ window.localStorage.setItem('minilm-lang', lang); }} catch (e) {{}}
+  await ({SET_LOCALE_JS})(lang);
+  return [lang, query];
+}}"""
+# gradio's own Settings panel changes the locale (and <html lang>) without telling the server: follow
+# it by clicking the matching choice of the switch, which then does the rest.
+FOLLOW_SETTINGS_JS = """() => {
+  if (window.__minilmFollowsSettings) return;
+  window.__minilmFollowsSettings = true;
+  new MutationObserver(() => {
+    const lang = (document.documentElement.lang || '').toLowerCase().startsWith('tr') ? 'tr' : 'en';
+    const choice = document.querySelector(`#mlm-lang input[value="${lang}"]`);
+    if (choice && !choice.checked) choice.click();
+  }).observe(document.documentElement, {attributes: true, attributeFilter: ['lang']});
 }"""
 
 
@@ -72,21 +141,54 @@ class TabParts:
     fields: dict = field(default_factory=dict)  # link key -> component
 
 
-def apply_link(query: str, keys: list[str]):
-    """Updates for [tabs, *fields by key, note] from the link's query string ("?tab=windows&...")."""
-    state, notes = parse_state(dict(parse_qsl(str(query or "").lstrip("?"))))
+@dataclass
+class Header:
+    lang: gr.Radio  # the page's language: "en" or "tr"
+    note: gr.Markdown  # what a link asked for that the page could not do
+
+
+def page_header() -> Header:
+    """The introduction, the language switch, and the place where a link's problems are shown."""
+    with gr.Row(equal_height=False):
+        gr.Markdown(T("intro"), elem_id="intro")
+        lang = gr.Radio([("English", "en"), ("Türkçe", "tr")], label=T("language"), elem_id="mlm-lang", scale=0)
+    note = gr.Markdown(elem_id="link-note")
+    return Header(lang, note)
+
+
+def _link_note(notes: list[str], lang: str) -> str:
+    return say_md("link_ignored", lang, notes="; ".join(notes)) if notes else ""
+
+
+def tab_labels(tab_names, lang: str) -> list:
+    # gradio does not redraw the titles of tabs that are not showing when its locale changes: set them.
+    return [gr.Tab(label=say(f"tab_{name}", lang)) for name in tab_names]
+
+
+def apply_link(query: str, lang: str, keys: list[str], tab_names=TABS, request: gr.Request | None = None):
+    """Updates for [tabs, *fields by key, note, language, *tab titles] from the link's query string
+    ("?tab=windows&...") and the language the page chose."""
+    lang = choose_language(lang, request)
+    state, notes = parse_state(dict(parse_qsl(str(query or "").lstrip("?"))), lang=lang)
     tabs = gr.Tabs(selected=state["tab"]) if "tab" in state else gr.Tabs()
     updates = [gr.update(value=state[k]) if k in state else gr.update() for k in keys]
-    note = say("link_ignored", "en", notes="; ".join(notes)) if notes else ""
-    return [tabs, *updates, note]
+    return [tabs, *updates, _link_note(notes, lang), lang, *tab_labels(tab_names, lang)]
+
+
+def switch_language(lang: str, query: str, tab_names=TABS, request: gr.Request | None = None):
+    """Updates for [note, *tab titles] once the visitor picks another language."""
+    lang = choose_language(lang, request)
+    _, notes = parse_state(dict(parse_qsl(str(query or "").lstrip("?"))), lang=lang)
+    return [_link_note(notes, lang), *tab_labels(tab_names, lang)]
 
 
 def copy_link_js(keys: list[str]) -> str:
-    """JavaScript that builds the link from the current values and copies it."""
-    return f"""(tab, ...values) => {{
+    """JavaScript that builds the link from the current values (and the language) and copies it."""
+    return f"""(tab, lang, ...values) => {{
   const keys = {json.dumps(keys)};
   const params = new URLSearchParams({{tab: tab || 'tokens'}});
   keys.forEach((key, i) => {{ if (values[i] !== null && values[i] !== '') params.set(key, values[i]); }});
+  if (lang) params.set('lang', lang);
   const compact = new URLSearchParams(window.location.search).get('view');
   if (compact) params.set('view', compact);
   const url = window.location.origin + window.location.pathname + '?' + params.toString();
@@ -95,26 +197,42 @@ def copy_link_js(keys: list[str]) -> str:
 }}"""
 
 
-def wire_links(demo: gr.Blocks, tabs: gr.Tabs, tab_items: dict, parts: list[TabParts], *, then: list[Callable] = ()) -> None:
-    """The load event that applies a link, each tab's refresh after it (and `then`'s), and the copy-link bar."""
+def wire_links(demo: gr.Blocks, header: Header, tabs: gr.Tabs, tab_items: dict, parts: list[TabParts], *,
+               then: list[Callable] = ()) -> None:
+    """The load event that applies a link and the language, each tab's refresh after it (and `then`'s),
+    the same refreshes after a language switch, and the copy-link bar."""
     fields = {k: c for p in parts for k, c in p.fields.items()}
-    keys = list(fields)
+    keys, names = list(fields), list(tab_items)
     current = gr.Textbox("tokens", visible=False)
     for name, tab in tab_items.items():
         tab.select(None, None, current, js=f"() => '{name}'", api_visibility="private", api_name=f"tab_{name}")
     with gr.Row(elem_classes="mlm-prose"):
         copy = gr.Button(T("copy_link"), size="sm", scale=0, elem_id="copy-link")
         link = gr.Textbox(show_label=False, interactive=False, container=False, elem_id="link", scale=4)
-    note = gr.Markdown(elem_id="link-note")
-    copy.click(None, [current, *fields.values()], link, js=copy_link_js(keys), api_visibility="private", api_name="copy_link")
+    copy.click(None, [current, header.lang, *fields.values()], link, js=copy_link_js(keys), api_visibility="private",
+               api_name="copy_link")
     query = gr.Textbox(visible=False)
-    load = demo.load(lambda q: apply_link(q, keys), query, [tabs, *fields.values(), note], js=QUERY_JS,
+
+    def on_load(q: str, lang: str, request: gr.Request):
+        return apply_link(q, lang, keys, names, request)
+
+    def on_switch(lang: str, q: str, request: gr.Request):
+        return switch_language(lang, q, names, request)
+
+    load = demo.load(on_load, [query, header.lang],
+                     [tabs, *fields.values(), header.note, header.lang, *tab_items.values()], js=QUERY_JS,
                      api_visibility="private", api_name="apply_link")
     load.then(None, query, current, js=_current_tab_js(), api_visibility="private", api_name="current_tab")
-    for part in parts:
-        part.refresh(load)
-    for refresh in then:
-        refresh(load)
+    load.then(None, js=FOLLOW_SETTINGS_JS, api_visibility="private", api_name="follow_settings")
+    switched = header.lang.input(on_switch, [header.lang, query],
+                                 [header.note, *tab_items.values()], js=SWITCH_JS, api_visibility="private",
+                                 api_name="switch_language")
+    for event in (load, switched):
+        for part in parts:
+            part.refresh(event)
+        for refresh in then:
+            refresh(event)
+    demo.unload(forget_language)
 
 
 def _current_tab_js() -> str:

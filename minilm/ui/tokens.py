@@ -12,7 +12,7 @@ from pathlib import Path
 import gradio as gr
 
 from minilm.assets import CORPUS, corpus_text
-from minilm.lang import EXAMPLES, Problem, say
+from minilm.lang import EXAMPLES, Problem, say, words
 from minilm.text import MAX_CHARS, read_text_file
 from minilm.tokens import figures
 from minilm.tokens.compare import compare_boundaries
@@ -20,10 +20,10 @@ from minilm.tokens.files import write_token_ids
 from minilm.tokens.registry import check_tokenizer, gemma, get_tokenizer, tokenizer_entry
 from minilm.tokens.sandbox import load_untrusted_tokenizer
 from minilm.tokens.settings import OWN, TokensSettings, as_dict
-from minilm.tokens.snippets import tokens_code
+from minilm.tokens import snippets
 from minilm.tokens.tokenizer import Tokenizer
 from minilm.tokens.vocab import MAX_VOCAB_SIZE, MIN_VOCAB_SIZE, build_bpe
-from minilm.ui.page import T, TabParts, api_error, language, problem, tokenizer_choices
+from minilm.ui.page import T, TabParts, api_error, language, problem, say_md, tokenizer_choices
 from minilm.values import whole_number
 
 MAX_TRAIN_BYTES = 5 * 1024 * 1024
@@ -39,15 +39,23 @@ def pick_local(name: str, own: dict):
     return get_tokenizer(name, wait=False)
 
 
-def _title(name: str, tokenizer, lang: str) -> str:
-    label = tokenizer.name if name in OWN else tokenizer_entry(name).label_in(lang)
-    return say("vocab_title", lang, name=label, n=f"{len(tokenizer):,}")
+def _title(name: str, tokenizer, own: dict, lang: str) -> str:
+    if name == "trained":
+        recipe = own.get("trained_recipe", {})
+        label = say("my_bpe_title", lang, n=len(tokenizer), source=recipe.get("file") or CORPUS.name)
+    else:
+        label = tokenizer.name if name == "upload" else tokenizer_entry(name).label_in(lang)
+    return say("vocab_title", lang, name=label, n=len(tokenizer))
 
 
-def _local_code(name: str) -> str:
-    if name in OWN:
-        return 'Tokenizer("tokenizer.json")  # the file you uploaded or saved'
-    return f'get_tokenizer("{name}")'
+def _local_code(name: str, tokenizer, own: dict):
+    """How the shown code makes the local tokenizer: by name, from the uploaded file, or trained again."""
+    if name == "upload":
+        return snippets.file_source(tokenizer.name)
+    if name == "trained":
+        recipe = own.get("trained_recipe", {})
+        return snippets.bpe_source(recipe.get("vocab_size", len(tokenizer)), recipe.get("file"))
+    return snippets.registry_source(name)
 
 
 def gemma_column(settings: TokensSettings, lang: str):
@@ -58,9 +66,9 @@ def gemma_column(settings: TokensSettings, lang: str):
         tone = "progress" if err.key == "still_loading" else "error"
         return None, figures.message_html(err.words(lang), tone=tone), tone == "progress"
     tok = settings.analyze(loaded.tokenizer)
-    notice = figures.message_html(loaded.notice) if loaded.notice else ""
-    title = say("vocab_title", lang, name=loaded.name, n=f"{len(loaded.tokenizer):,}")
-    return tok, figures.tokenization_html(tok, title=title) + notice, False
+    notice = figures.message_html(words(loaded.notice, lang)) if loaded.notice else ""
+    title = say("vocab_title", lang, name=loaded.label_in(lang), n=len(loaded.tokenizer))
+    return tok, figures.tokenization_html(tok, title=title, lang=lang) + notice, False
 
 
 def tokenize_view(own: dict, request: gr.Request = None, **values):
@@ -71,19 +79,20 @@ def tokenize_view(own: dict, request: gr.Request = None, **values):
         tokenizer = pick_local(settings.tokenizer, own)
         local = settings.analyze(tokenizer)
     except ValueError as err:
-        return figures.message_html(problem(err, lang), tone="error"), "", "", "", problem(err, lang), gr.Timer(active=False)
+        shown = figures.message_html("⚠️ " + words(err, lang), tone="error")  # HTML: escaped there, not as Markdown
+        return shown, "", "", "", problem(err, lang), gr.Timer(active=False)
     gemma_tok, gemma_html, loading = gemma_column(settings, lang)
     boundaries = ""
     if gemma_tok is not None:
         diff = compare_boundaries(local, gemma_tok)
-        boundaries = figures.boundaries_html(diff, a_name="local", b_name="Gemma")
-    notes = list(settings.notes)
+        boundaries = figures.boundaries_html(diff, a_name=say("boundary_local", lang), b_name="Gemma", lang=lang)
+    notes = [note.words(lang) for note in settings.notes]
     if "special" in local.kinds[1:] and not settings.split_special:
         notes.append(say("typed_special", lang))
-    code = tokens_code(settings.text, local=_local_code(settings.tokenizer),
+    code = snippets.tokens_code(settings.text, local=_local_code(settings.tokenizer, tokenizer, own),
                        add_special_tokens=settings.add_special_tokens, split_special=settings.split_special)
-    status = say("note", lang, notes="; ".join(notes)) if notes else ""
-    local_html = figures.tokenization_html(local, title=_title(settings.tokenizer, tokenizer, lang))
+    status = say_md("note", lang, notes="; ".join(notes)) if notes else ""
+    local_html = figures.tokenization_html(local, title=_title(settings.tokenizer, tokenizer, own, lang), lang=lang)
     return local_html, gemma_html, boundaries, code, status, gr.Timer(active=loading)
 
 
@@ -96,7 +105,7 @@ def upload_tokenizer(path, own, request: gr.Request = None):
     except ValueError as err:
         return own, gr.update(), problem(err, language(request))
     own = {**own, "upload": handle}
-    return own, gr.update(value="upload"), say("loaded_tokenizer", language(request), name=handle.name, n=f"{len(handle):,}")
+    return own, gr.update(value="upload"), say_md("loaded_tokenizer", language(request), name=handle.name, n=len(handle))
 
 
 def build_own_bpe(source, path, vocab_size, own, request: gr.Request = None):
@@ -113,8 +122,10 @@ def build_own_bpe(source, path, vocab_size, own, request: gr.Request = None):
         backend = build_bpe(text.splitlines(keepends=True), vocab_size=vocab_size)
     except ValueError as err:
         return own, gr.update(), problem(err, lang)
-    tok = Tokenizer(backend=backend, name=say("my_bpe", lang, n=f"{backend.get_vocab_size():,}"))
-    return {**own, "trained": tok}, gr.update(value="trained"), say("built_bpe", lang, name=tok.name, n=f"{len(text):,}")
+    tok = Tokenizer(backend=backend, name="my BPE")
+    recipe = {"vocab_size": vocab_size, "file": Path(path).name if source != "corpus" else None}
+    own = {**own, "trained": tok, "trained_recipe": recipe}
+    return own, gr.update(value="trained"), say_md("built_bpe", lang, name=say("my_bpe", lang, n=len(tok)), n=len(text))
 
 
 def token_ids_file(path=None, tokenizer: str = "bpe", add_special_tokens: bool = True, own=None,
@@ -130,7 +141,7 @@ def token_ids_file(path=None, tokenizer: str = "bpe", add_special_tokens: bool =
     out = Path(tempfile.mkdtemp(prefix="minilm-")) / "token_ids.txt"
     write_token_ids(ids, out)
     name = Path(path).name if path else CORPUS.name
-    return str(out), say("token_ids_made", lang, n=f"{len(ids):,}", file=name, chars=f"{len(text):,}", tokenizer=tokenizer)
+    return str(out), say_md("token_ids_made", lang, n=len(ids), file=name, chars=len(text), tokenizer=tokenizer)
 
 
 def tokenize(text: str = EXAMPLES[0], tokenizer: str = "bpe", add_special_tokens: bool = True) -> dict:
@@ -166,13 +177,13 @@ def build_tokens_tab():
             add_bos = gr.Checkbox(True, label=T("add_bos"), elem_id="tokens-add-bos")
             split_special = gr.Checkbox(False, label=T("split_special"))
             with gr.Accordion(T("own_tokenizer"), open=False):
-                upload = gr.File(label=T("upload_tokenizer"), file_types=[".json"], type="filepath")
+                upload = gr.File(label=T("upload_tokenizer"), file_types=[".json"], type="filepath", elem_id="tokens-upload")
                 gr.Markdown(T("train_help"))
                 bpe_source = gr.Radio([(T("the_corpus"), "corpus"), (T("my_txt"), "file")], value="corpus", label=T("train_on"))
                 bpe_file = gr.File(label=T("train_text"), file_types=[".txt"], type="filepath")
                 vocab_size = gr.Slider(MIN_VOCAB_SIZE, 8000, value=1024, step=1, label=T("vocab_size"))
                 bpe_button = gr.Button(T("train_bpe"))
-                own_status = gr.Markdown()
+                own_status = gr.Markdown(elem_id="tokens-own-status")
     status = gr.Markdown(elem_id="tokens-status")
     with gr.Row(equal_height=False):
         local_html = gr.HTML(label=T("local_tokenizer"), elem_id="tokens-local")
@@ -188,8 +199,8 @@ def build_tokens_tab():
             with gr.Column():
                 ids_with = gr.Radio(tokenizer_choices(), value="bpe", label=T("tokenizer"))
                 ids_button = gr.Button(T("make_ids"))
-        ids_file = gr.File(label="token_ids.txt", interactive=False)
-        ids_status = gr.Markdown()
+        ids_file = gr.File(label="token_ids.txt", interactive=False, elem_id="tokens-ids-file")
+        ids_status = gr.Markdown(elem_id="tokens-ids-status")
     gr.Markdown(T("tokens_mistakes"), elem_classes="mlm-prose")
     timer = gr.Timer(1.0, active=False)
 

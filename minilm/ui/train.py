@@ -2,21 +2,24 @@
 
 Its source, tokenizer, context_length and stride follow the Windows tab's (and can be changed here),
 and the page says which windows train and which are held out. Each visitor's model lives in their
-session; runs are queued one at a time and Stop cancels. Not here: the model, the loop, the chart
-(`minilm.lm`).
+session; runs are queued one at a time. Stop asks the run to end after its current step (a flag the
+loop reads, not a cancelled event), so the model trained so far reaches the session. Not here: the
+model, the loop, the chart and the words (`minilm.lm`, `minilm.lang`).
 """
 
 from typing import Iterator
 
 import gradio as gr
+import pandas as pd
 
-from minilm.lang import Problem, say
+from minilm.lang import Problem, say, words
 from minilm.lm import figures
 from minilm.lm.settings import MAX_BATCH, MAX_BLOCKS, MAX_CONTEXT, MAX_EMBEDDING_DIM, MAX_STEPS, Trained, TrainSettings
+from minilm.lm.stop import StopFlags
 from minilm.text import clean_text
 from minilm.tokens.registry import get_tokenizer
 from minilm.ui.loaders import GEMMA, GEMMA_MODEL
-from minilm.ui.page import T, api_error, language, problem, tokenizer_choices
+from minilm.ui.page import T, api_error, language, problem, say_md, tokenizer_choices
 from minilm.values import whole_number
 
 SOURCES = (("corpus_source", "corpus"), ("my_txt", "file"), ("prompt_source", "text"))
@@ -33,27 +36,59 @@ def windows_note(request: gr.Request = None, **values) -> str:
     return figures.windows_used(split, values["source"], values["tokenizer"], lang)
 
 
+STOPS = StopFlags()  # one per browser session
+
+
+def _session(request: gr.Request | None) -> str:
+    return getattr(request, "session_hash", None) or "no session"
+
+
+def arm_stop(request: gr.Request = None) -> None:
+    STOPS.arm(_session(request))
+
+
+def request_stop(request: gr.Request = None) -> None:
+    STOPS.stop(_session(request))
+
+
 def train_view(request: gr.Request = None, **values):
-    """Stream (status, chart, trained model) while training; with `mistake`, a y = x run follows."""
+    """Stream (status, chart, trained model) while training; with `mistake`, a y = x run follows.
+
+    Stop (`request_stop`) ends the run after its current step: the last update carries that model.
+    """
     from minilm.lm.train import training_runs  # torch loads here, not when the app is built
 
-    lang = language(request)
+    lang, session = language(request), _session(request)
     try:
         settings = TrainSettings(**values)
-        runs = training_runs(settings, wait=False)
+        _, split = settings.split(wait=False)
+        runs = training_runs(settings, wait=False, stop=STOPS.flag(session))
     except ValueError as err:
+        STOPS.end(session)
         yield problem(err, lang), gr.update(), gr.update()
         return
-    history, n_vocab = {}, settings.vocab_size()
+    try:
+        yield from _stream(runs, settings, split, lang)
+    finally:
+        STOPS.end(session)
+
+
+def _stream(runs, settings: TrainSettings, split, lang: str):
+    history, n_vocab, finished, status, stopped = {}, settings.vocab_size(), [], "", False
     for run, config, event in runs:
         points = history.setdefault(run, {"step": [], "train": [], "val": []})
         points["step"].append(event.step)
         points["train"].append(event.train_loss)
         points["val"].append(event.val_loss if event.val_fresh else None)
-        trained = Trained(event.model, settings.tokenizer) if run == "next_token" and event.model else gr.update()
-        status = figures.status_line(run, event, config, lang)
+        # step 0 is the untrained model: stopping there keeps the model the session had
+        trained = Trained(event.model, settings.tokenizer) if run == "next_token" and event.model and event.step else gr.update()
+        line = "\n\n".join([figures.status_line(run, event, config, lang),
+                             *figures.run_notes(run, points, event, split, config, lang)])
+        status = "\n\n".join([*finished, line])  # a finished run's last word stays above the next run's
+        finished += [line] if event.done else []
+        stopped = stopped or bool(event.stopped)
         yield status, figures.loss_figure(history, n_vocab, lang), trained
-    if settings.mistake:
+    if settings.mistake and not stopped:
         yield status + "\n\n" + say("train_mistake", lang), figures.loss_figure(history, n_vocab, lang), gr.update()
 
 
@@ -62,8 +97,9 @@ def train(source: str = "corpus", text: str = "", tokenizer: str = "bpe", contex
           seed: int = 0, mistake: bool = False) -> Iterator[dict]:
     """Train the tiny LM on the windows of `source` ("corpus" or "text"), streaming its progress.
 
-    Yields {"run", "step", "steps", "train_loss", "val_loss", "done", "stopped"} every 10 steps;
-    run is "next_token", or "mistake" for the y = x run that follows when `mistake` is true.
+    Yields {"run", "step", "steps", "train_loss", "val_loss", "done", "stopped"} at step 0 (the untrained
+    model: train_loss None) and every 10 steps (every step in runs of up to 10 steps); run is
+    "next_token", or "mistake" for the y = x run that follows when `mistake` is true.
     """
     from minilm.lm.train import training_runs
 
@@ -82,6 +118,7 @@ def train(source: str = "corpus", text: str = "", tokenizer: str = "bpe", contex
 
 
 def sample_text(trained, prompt, temperature, top_k, request: gr.Request = None):
+    """The trained model's continuation of `prompt`, or what is wrong, for a Textbox (plain text, no Markdown)."""
     lang = language(request)
     if trained is None:
         return say("train_first", lang)
@@ -93,32 +130,58 @@ def sample_text(trained, prompt, temperature, top_k, request: gr.Request = None)
         top_k = whole_number("top_k", top_k, minimum=0) or None
         out = sample(trained.model, ids, max_new_tokens=60, temperature=float(temperature), top_k=top_k)
     except ValueError as err:
-        return problem(err, lang)
+        return "⚠️ " + words(err, lang)
     return tokenizer.decode(out)
 
 
 def next_tokens(trained, prompt, request: gr.Request = None):
-    """Top next tokens from the trained model and from Gemma 3 (loading it on first use)."""
+    """Top next tokens from the trained model and from Gemma 3: (tiny table, Gemma table, note, timer).
+
+    Gemma's whole model loads on first use; until it is ready the timer ticks and this runs again.
+    """
     lang = language(request)
+    empty = pd.DataFrame(columns=figures.next_token_headers(lang))
     try:
         text = clean_text(prompt)[0]
     except ValueError as err:
-        return [], [], problem(err, lang)
+        return empty, empty, problem(err, lang), gr.Timer(active=False)
     from minilm.lm.model import next_token_probs
 
-    tiny = []
+    tiny, specials, notes = empty, [], []
     if trained is not None:
         tokenizer = get_tokenizer(trained.tokenizer)
-        tiny = [[tokenizer.id_to_token(i), i, round(p, 4)] for i, p in next_token_probs(trained.model, tokenizer.encode(text))]
-    hint = "" if trained is not None else say("train_for_left", lang)
+        tiny, specials = _table(next_token_probs(trained.model, tokenizer.encode(text)), tokenizer, lang)
+    else:
+        notes.append(say("train_for_left", lang))
     try:
         model = GEMMA_MODEL.ready()
     except Problem as err:
-        return tiny, [], f"{err.words(lang)} {hint}".strip()
+        loading = GEMMA_MODEL.error is None
+        notes.append(say("gemma_model_loading", lang, seconds=round(GEMMA_MODEL.elapsed)) if loading else problem(err, lang))
+        return tiny, empty, _note(notes, specials, lang), gr.Timer(active=loading)
     from minilm.lm.gemma import gemma_next_tokens
 
-    gemma = [[t, i, round(p, 4)] for t, i, p in gemma_next_tokens(model, GEMMA.value, text)]
-    return tiny, gemma, hint
+    pairs = [(i, p) for _, i, p in gemma_next_tokens(model, GEMMA.value, text)]
+    gemma, gemma_specials = _table(pairs, GEMMA.value.tokenizer, lang)
+    return tiny, gemma, _note(notes, specials + gemma_specials, lang), gr.Timer(active=False)
+
+
+def empty_tables(request: gr.Request = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The two next-token tables before the first click: their headers, in the visitor's language."""
+    empty = pd.DataFrame(columns=figures.next_token_headers(language(request)))
+    return empty, empty.copy()
+
+
+def _table(pairs, tokenizer, lang: str) -> tuple[pd.DataFrame, list[str]]:
+    """A next-token table with headers in `lang`, and the special tokens in it."""
+    rows, specials = figures.next_token_rows(pairs, tokenizer, lang)
+    return pd.DataFrame(rows, columns=figures.next_token_headers(lang)), specials
+
+
+def _note(notes: list[str], specials: list[str], lang: str) -> str:
+    if specials:
+        notes.append(say_md("special_tokens_note", lang, tokens=", ".join(dict.fromkeys(specials))))
+    return "\n\n".join(notes)
 
 
 def embeddings_before_after(trained, sentence, request: gr.Request = None):
@@ -159,10 +222,17 @@ def build_train_tab(prompt: gr.Textbox, windows: dict):
                 stride = gr.Slider(1, 256, value=12, step=1, label="stride")
                 batch_size = gr.Slider(1, MAX_BATCH, value=32, step=1, label="batch_size")
             with gr.Row():
-                n_blocks = gr.Slider(0, MAX_BLOCKS, value=2, step=1, label=T("n_blocks_label"))
+                n_blocks = gr.Slider(0, MAX_BLOCKS, value=2, step=1, label=T("n_blocks_label"), elem_id="train-blocks")
                 embedding_dim = gr.Slider(16, MAX_EMBEDDING_DIM, value=64, step=16, label="embedding_dim")
-                steps = gr.Slider(10, MAX_STEPS, value=600, step=10, label="steps", elem_id="train-steps")
-            lr = gr.Number(3e-3, label=T("learning_rate"), minimum=1e-5, maximum=1.0)
+                steps = gr.Slider(1, MAX_STEPS, value=600, step=1, label=T("steps_label"), elem_id="train-steps")
+            with gr.Row():
+                # No bounds or rounding in the boxes: gradio would round 3.5 to 4 or answer in English;
+                # the core checks both and says why in the learner's language.
+                lr = gr.Number(3e-3, label=T("learning_rate"), elem_id="train-lr")
+                seed = gr.Number(0, precision=None, label=T("seed_label"), elem_id="train-seed")
+            with gr.Row():
+                a4 = gr.Button(T("a4_button"), size="sm", scale=0, elem_id="train-a4")
+                gr.Markdown(T("a4_help"))
     used = gr.Markdown(elem_id="train-windows")
     status = gr.Markdown(elem_id="train-status")
     chart = gr.Plot(label=T("loss"), elem_id="train-chart")
@@ -183,15 +253,18 @@ def build_train_tab(prompt: gr.Textbox, windows: dict):
     with gr.Row():
         next_prompt = gr.Textbox("the capital of france is", label=T("context"), scale=3)
         next_button = gr.Button(T("next_token"), scale=1)
-    next_note = gr.Markdown()
+    next_note = gr.Markdown(elem_id="next-note")
     with gr.Row():
-        tiny_table = gr.Dataframe(headers=["token", "id", "p"], label=T("your_tiny_model"), interactive=False)
-        gemma_table = gr.Dataframe(headers=["token", "id", "p"], label=T("gemma_270m"), interactive=False)
+        # Headers are filled in the visitor's language on load (`empty_tables`): gr.Dataframe shows
+        # translation keys in its headers as raw text.
+        tiny_table = gr.Dataframe(empty_tables()[0], label=T("your_tiny_model"), interactive=False, elem_id="next-tiny")
+        gemma_table = gr.Dataframe(empty_tables()[1], label=T("gemma_270m"), interactive=False, elem_id="next-gemma")
+    gemma_timer = gr.Timer(1.0, active=False)  # ticks while Gemma loads, so its column fills in by itself
     gr.Markdown(T("train_mistake"), elem_classes="mlm-prose")
 
     fields = {"source": source, "text": prompt, "path": path, "tokenizer": tokenizer, "context_length": context_length,
               "stride": stride, "batch_size": batch_size, "n_blocks": n_blocks, "embedding_dim": embedding_dim,
-              "steps": steps, "lr": lr, "mistake": mistake}
+              "steps": steps, "lr": lr, "seed": seed, "mistake": mistake}
     local = {value for _, value in tokenizer_choices(local_only=True)}
     for name in FOLLOWED:  # the Windows tab leads; Gemma cannot be trained on here, so it is not followed
         windows[name].change(_follow(local if name == "tokenizer" else None), windows[name], fields[name], api_visibility="private", api_name=f"follow_{name}")
@@ -199,13 +272,24 @@ def build_train_tab(prompt: gr.Textbox, windows: dict):
     gr.on([fields[name].change for name in ("source", "text", "path", "tokenizer", "context_length", "stride")],
           windows_note, inputs_kwargs=fields, outputs=used, api_name="train_windows", api_visibility="private",
           show_progress="hidden")
-    run = start.click(train_view, inputs_kwargs=fields, outputs=[status, chart, model], api_name="train_view",
-                      api_visibility="private", concurrency_limit=1, concurrency_id="train")
+    # Armed at the click, before the run waits in the queue, so Stop works on a queued run too.
+    start.click(arm_stop, None, None, api_name="train_arm", api_visibility="private", concurrency_limit=None,
+                show_progress="hidden").then(train_view, inputs_kwargs=fields, outputs=[status, chart, model],
+                                             api_name="train_view", api_visibility="private", concurrency_limit=1,
+                                             concurrency_id="train")
     gr.api(train, api_name="train", concurrency_limit=1, concurrency_id="train")
-    stop.click(None, None, None, cancels=[run])
+    stop.click(request_stop, None, None, api_name="train_stop", api_visibility="private", concurrency_limit=None,
+               show_progress="hidden")
+    a4.click(lambda: (0, 2), None, [n_blocks, steps], api_name="train_a4", api_visibility="private", show_progress="hidden")
     sample_button.click(sample_text, [model, sample_prompt, temperature, top_k], sampled, api_name="sample")
     emb_button.click(embeddings_before_after, [model, emb_sentence], [emb_plot, emb_note], api_name="embeddings_before_after")
-    next_button.click(next_tokens, [model, next_prompt], [tiny_table, gemma_table, next_note], api_name="next_token",
-                      concurrency_limit=1, concurrency_id="gemma-model")
-    return lambda load: load.then(windows_note, inputs_kwargs=fields, outputs=used, api_name="train_windows_load",
-                                  api_visibility="private")
+    next_view = dict(fn=next_tokens, inputs=[model, next_prompt], outputs=[tiny_table, gemma_table, next_note, gemma_timer],
+                     concurrency_limit=1, concurrency_id="gemma-model")
+    next_button.click(**next_view, api_name="next_token")
+    gemma_timer.tick(**next_view, api_name="next_token_tick", api_visibility="private", show_progress="hidden")
+    def refresh(load):
+        load.then(empty_tables, None, [tiny_table, gemma_table], api_name="next_token_headers", api_visibility="private")
+        return load.then(windows_note, inputs_kwargs=fields, outputs=used, api_name="train_windows_load",
+                         api_visibility="private")
+
+    return refresh

@@ -14,7 +14,7 @@ import gradio as gr
 from minilm.lang import EMBEDDINGS_A, EXAMPLES, say
 from minilm.tokens.files import write_token_ids
 from minilm.tokens.registry import get_tokenizer
-from minilm.ui.page import T, TabParts, api_error, language, problem, tokenizer_choices
+from minilm.ui.page import T, TabParts, api_error, language, problem, say_md, tokenizer_choices
 from minilm.windows import figures
 from minilm.windows.settings import WindowSettings
 
@@ -33,11 +33,11 @@ def windows_view(show_mistake: bool = False, request: gr.Request = None, **value
     except ValueError as err:
         return problem(err, lang), "", None, None
     pairs = figures.pairs_html(cut.x.tolist(), cut.y.tolist(), tokenizer.id_to_token, mistake=show_mistake,
-                               total=cut.stats.n_windows)
+                               total=cut.stats.n_windows, lang=lang)
     tokens = [tokenizer.id_to_token(i) for i in cut.ids[: figures.MAX_STREAM_TOKENS]]  # what the picture can show
     summary = figures.summary(cut.stats, settings.batch_size, lang) + (say("windows_mistake", lang) if show_mistake else "")
-    stride_fig = figures.stride_figure(len(cut.ids), settings.context_length, settings.stride)
-    return summary, pairs, figures.stream_figure(cut.stats, tokens), stride_fig
+    stride_fig = figures.stride_figure(len(cut.ids), settings.context_length, settings.stride, lang=lang)
+    return summary, pairs, figures.stream_figure(cut.stats, tokens, lang=lang), stride_fig
 
 
 def download_pairs(fmt: str = "jsonl", path: str | None = None, request: gr.Request = None, **values):
@@ -59,8 +59,8 @@ def download_pairs(fmt: str = "jsonl", path: str | None = None, request: gr.Requ
             f.writelines(json.dumps({"window": k, "x": xs, "y": ys}) + "\n" for k, (xs, ys) in rows)
     ids_path = write_token_ids(cut.ids, folder / "token_ids.txt")
     n = len(cut.x)
-    return str(pairs_path), str(ids_path), say("pairs_made", lang, n=f"{n:,}", total=f"{cut.stats.n_windows:,}",
-                                               ids=f"{len(cut.ids):,}")
+    return str(pairs_path), str(ids_path), say_md("pairs_made", lang, n=n, total=cut.stats.n_windows,
+                                                  ids=len(cut.ids))
 
 
 def windows(text: str = API_TEXT, tokenizer: str = "bpe", context_length: int = 12, stride: int = 12, batch_size: int = 1,
@@ -88,7 +88,7 @@ def build_windows_tab(prompt: gr.Textbox):
     gr.Markdown(T("windows_what"), elem_classes="mlm-prose")
     with gr.Row():
         with gr.Column(scale=2):
-            source = gr.Radio([(T(label), value) for label, value in SOURCES], value="corpus", label=T("tokens_from"))
+            source = gr.Radio([(T(label), value) for label, value in SOURCES], value="corpus", label=T("tokens_from"), elem_id="windows-source")
             path = gr.File(label=T("your_txt"), file_types=[".txt"], type="filepath", visible=False)
             tokenizer = gr.Radio(tokenizer_choices(), value="bpe", label=T("tokenizer"))
         with gr.Column(scale=3):

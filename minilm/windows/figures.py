@@ -1,12 +1,13 @@
 """Pictures of windows: the counts in words, the (x, y) table, the stream, windows against stride.
 
 Plain HTML strings (escaped like `minilm.tokens.figures`) and Plotly figures, usable in a notebook.
-Everything is computed on all windows; only what is drawn is capped, and the caller is told.
+Everything is computed on all windows; only what is drawn is capped, and the caller is told. Every
+word comes from `minilm.lang` in the `lang` asked for, counts in the singular for one.
 """
 
 from __future__ import annotations
 
-from minilm.lang import say
+from minilm.lang import say, say_count
 from minilm.tokens.figures import CSS, escape, visible
 from minilm.windows.loader import WindowStats, count_windows
 
@@ -22,17 +23,43 @@ _TABLE_CSS = """<style>
 </style>"""
 
 
+def _separators(lang: str) -> str:
+    """Plotly's `separators` (decimal mark, then thousands) for `lang`, from Babel: ".," or ",."."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    locale = lang if lang in ("en", "tr") else "en"
+    return get_decimal_symbol(locale) + get_group_symbol(locale)
+
+
+def _count(key: str, n: int, lang: str) -> str:
+    """"1 window", "2,471 windows", "2.471 pencere": a number and its noun."""
+    return say_count(f"count_{key}", lang, n, n=n)
+
+
 def summary(stats: WindowStats, batch_size: int, lang: str = "en") -> str:
     """The numbers under the sliders, in words (Markdown), in English or Turkish."""
-    values = dict(n=stats.n_tokens, w=stats.n_windows, b=stats.n_batches(batch_size), bs=batch_size,
-                  rows=min(batch_size, stats.n_windows), L=stats.context_length, s=stats.stride, o=stats.overlap,
-                  g=stats.gap, k=stats.n_skipped, t=stats.n_never_target, p=stats.n_padded)
-    shown = ["head", "shape", *[key for key, on in (("overlap", stats.overlap), ("gap", stats.gap),
-                                                    ("skipped", stats.n_skipped), ("padded", stats.n_padded)) if on]]
-    return "\n\n".join(say(f"windows_{key}", lang, **values) for key in shown)
+    values = dict(bs=batch_size, rows=min(batch_size, stats.n_windows), L=stats.context_length, s=stats.stride,
+                  o=stats.overlap, g=stats.gap, k=stats.n_skipped, t=stats.n_never_target, p=stats.n_padded)
+    lines = [
+        say("windows_counts", lang, tokens=_count("tokens", stats.n_tokens, lang),
+            windows=_count("windows", stats.n_windows, lang), batches=_count("batches", stats.n_batches(batch_size), lang),
+            bs=batch_size),
+        say("windows_shape", lang, **values),
+    ]
+    # each sentence's verb agrees with its own count: "1 token is", "4 tokens are"
+    for key, count in (("windows_overlap", stats.overlap), ("windows_gap", stats.gap)):
+        if count:
+            lines.append(say_count(key, lang, count, **values))
+    if stats.n_skipped:
+        lines.append(say_count("windows_no_input", lang, stats.n_skipped, **values) + " "
+                     + say_count("windows_never_target", lang, stats.n_never_target, **values))
+    if stats.n_padded:
+        lines.append(say_count("windows_tail_padded", lang, stats.n_padded, **values))
+    return "\n\n".join(lines)
 
 
-def pairs_html(x_rows, y_rows, id_to_token, *, first_index: int = 0, mistake: bool = False, total: int | None = None) -> str:
+def pairs_html(x_rows, y_rows, id_to_token, *, first_index: int = 0, mistake: bool = False, total: int | None = None,
+               lang: str = "en") -> str:
     """One small table per window: x above y, column by column, ids under tokens.
 
     With `mistake=True` a third row shows the common error, y equal to x.
@@ -46,9 +73,11 @@ def pairs_html(x_rows, y_rows, id_to_token, *, first_index: int = 0, mistake: bo
             f'<tr class="{cls}"><th>{escape(label)}</th>{"".join(_cell(i, id_to_token) for i in row)}</tr>'
             for label, row, cls in rows
         )
-        tables.append(f'<div class="mlm-note">window {first_index + k}</div><table class="mlm-pair">{body}</table>')
+        caption = escape(say("window_caption", lang, k=first_index + k))
+        tables.append(f'<div class="mlm-note">{caption}</div><table class="mlm-pair">{body}</table>')
     shown = len(tables)
-    more = f'<div class="mlm-note">showing {shown} of {total:,} windows</div>' if total and total > shown else ""
+    more = (f'<div class="mlm-note">{escape(say("pairs_capped", lang, shown=shown, n=total))}</div>'
+            if total and total > shown else "")
     return CSS + _TABLE_CSS + f'<div style="max-height:640px;overflow:auto">{"".join(tables)}</div>{more}'
 
 
@@ -58,7 +87,7 @@ def _cell(id_: int, id_to_token) -> str:
     return f'<td>{escape(visible(id_to_token(id_)))}<span class="mlm-id">{id_}</span></td>'
 
 
-def stream_figure(stats: WindowStats, tokens: list[str], *, max_tokens: int | None = None):
+def stream_figure(stats: WindowStats, tokens: list[str], *, max_tokens: int | None = None, lang: str = "en"):
     """The token stream along x, one square per token; above it one bar per window's input.
 
     Tokens no input sees are red; tokens two inputs share are dark blue. By default about four
@@ -77,22 +106,27 @@ def stream_figure(stats: WindowStats, tokens: list[str], *, max_tokens: int | No
         ys += [k, k, None]
     status = [_status(stats, i) for i in range(n)]
     colours = {"skipped": "#dc2626", "overlap": "#1e3a8a", "once": "#60a5fa"}
+    status_words = {s: say(f"status_{s}", lang) for s in colours}
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(width=10, color="#93c5fd"), name="window input (x)",
-                             hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(width=10, color="#93c5fd"),
+                             name=say("stream_window_input", lang), hoverinfo="skip"))
     fig.add_trace(go.Scatter(
-        x=list(range(n)), y=[-1] * n, mode="markers", name="tokens",
+        x=list(range(n)), y=[-1] * n, mode="markers", name=say("stream_tokens", lang),
         marker=dict(size=9, symbol="square", color=[colours[s] for s in status]),
-        text=[f"{i}: {visible(tokens[i]) if i < len(tokens) else ''} ({s})" for i, s in enumerate(status)],
+        text=[f"{i}: {visible(tokens[i]) if i < len(tokens) else ''} ({status_words[s]})" for i, s in enumerate(status)],
         hoverinfo="text",
     ))
-    cut = f" (first {n:,} of {stats.n_tokens:,} tokens)" if stats.n_tokens > n else ""
+    title = say("stream_title", lang, windows=_count("windows", stats.n_windows, lang),
+                tokens=_count("tokens", stats.n_tokens, lang))
+    if stats.n_tokens > n:
+        title += " " + say("stream_cut", lang, n=n, total=stats.n_tokens)
+    ticks = range(0, len(shown), max(1, len(shown) // 8))
     fig.update_layout(
-        title=f"{stats.n_windows:,} windows over {stats.n_tokens:,} tokens{cut}",
-        xaxis_title="token position", yaxis_title="window", height=260 + 4 * min(len(shown), 100),
-        margin=dict(l=50, r=20, t=50, b=40), showlegend=False,
-        yaxis=dict(autorange="reversed", tickmode="array", tickvals=[-1, *range(0, len(shown), max(1, len(shown) // 8))],
-                   ticktext=["tokens", *map(str, range(0, len(shown), max(1, len(shown) // 8)))]),
+        title=title, xaxis_title=say("token_position", lang), yaxis_title=say("window_axis", lang),
+        height=260 + 4 * min(len(shown), 100), margin=dict(l=50, r=20, t=50, b=40), showlegend=False,
+        separators=_separators(lang),
+        yaxis=dict(autorange="reversed", tickmode="array", tickvals=[-1, *ticks],
+                   ticktext=[say("stream_tokens", lang), *map(str, ticks)]),
     )
     return fig
 
@@ -102,17 +136,19 @@ def _status(stats: WindowStats, i: int) -> str:
     return "skipped" if n == 0 else "once" if n == 1 else "overlap"
 
 
-def stride_figure(n_tokens: int, context_length: int, stride: int):
+def stride_figure(n_tokens: int, context_length: int, stride: int, *, lang: str = "en"):
     """Exercise A2: how the number of windows falls as the stride grows, at this context_length."""
     import plotly.graph_objects as go
 
     strides = list(range(1, max(2 * context_length, stride) + 1))
     counts = [count_windows(n_tokens, context_length, s) for s in strides]
-    fig = go.Figure(go.Scatter(x=strides, y=counts, mode="lines+markers", marker=dict(size=4), name="windows"))
+    windows = say("windows_axis", lang)
+    fig = go.Figure(go.Scatter(x=strides, y=counts, mode="lines+markers", marker=dict(size=4), name=windows))
     fig.add_trace(go.Scatter(x=[stride], y=[count_windows(n_tokens, context_length, stride)], mode="markers",
-                             marker=dict(size=12, color="#ea580c"), name="now"))
+                             marker=dict(size=12, color="#ea580c"), name=say("stride_now", lang)))
+    # code names, the same in every language
     fig.add_vline(x=context_length, line_dash="dot", annotation_text="stride = context_length")
-    fig.update_layout(title=f"windows against stride (context_length {context_length}, {n_tokens:,} tokens)",
-                      xaxis_title="stride", yaxis_title="windows", height=300, showlegend=False,
-                      margin=dict(l=50, r=20, t=50, b=40))
+    title = say("stride_title", lang, L=context_length, tokens=_count("tokens", n_tokens, lang))
+    fig.update_layout(title=title, xaxis_title="stride", yaxis=dict(title=windows, tickformat=",d"), height=300,
+                      showlegend=False, margin=dict(l=50, r=20, t=50, b=40), separators=_separators(lang))
     return fig

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from minilm.lang import Problem
+from minilm.lang import Problem, plural_key
 from minilm.values import whole_number
 
 IGNORE_INDEX = -100  # CrossEntropyLoss's default ignore_index
@@ -27,7 +27,7 @@ def check_window_args(n_tokens: int, context_length, stride, *, keep_tail: bool 
     context_length = whole_number("context_length", context_length)
     stride = whole_number("stride", stride)
     if keep_tail and n_tokens < 2:
-        raise Problem("too_short_padded", n=n_tokens)
+        raise Problem(plural_key("too_short_padded", n_tokens), n=n_tokens)
     if not keep_tail and n_tokens < context_length + 1:
         raise Problem("too_short", n=n_tokens, context_length=context_length, needed=context_length + 1)
     return context_length, stride
@@ -133,7 +133,7 @@ class WindowDataset:
             ids = torch.from_numpy(np.fromiter(ids, dtype=np.int64, count=len(ids)))
         ids = torch.as_tensor(ids, dtype=torch.long)
         if ids.ndim != 1:
-            raise ValueError(f"token ids must be one flat sequence, got shape {tuple(ids.shape)}")
+            raise Problem("ids_not_flat", shape=str(tuple(ids.shape)))
         n_windows = count_windows(len(ids), context_length, stride, keep_tail=keep_tail)
         pad = max(0, (n_windows - 1) * stride + context_length + 1 - len(ids))
 

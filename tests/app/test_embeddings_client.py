@@ -47,7 +47,7 @@ def test_plot_has_a_point_per_token(browser, app_url, gemma):
     # the seed's tokenizer mismatch: Gemma ids into a table sized for the local BPE is explained
     page.locator("#emb-source input[value=random]").check()
     page.locator("#emb-note").filter(has_text="nn.Embedding(1,024, 4)").wait_for(timeout=30_000)
-    page.locator("#emb-kind input[value=gemma]").check()
+    page.locator("#emb-tokenizer input[value=gemma]").check()
     page.locator("#emb-note").filter(has_text="tokenizer-mismatch").wait_for(timeout=30_000)
     page.screenshot(path="/tmp/minilm_embeddings.png", full_page=True)
     page.close()

@@ -97,6 +97,44 @@ def test_language_without_request_or_header():
     assert language(SimpleNamespace(headers={})) == "en"
 
 
+def test_the_page_views_choice_beats_the_browser_header():
+    """The switch, a link's lang= or the browser default as the page read it: once a page view chose,
+    every handler of that view answers in it, whatever Accept-Language says; other views keep theirs."""
+    from minilm.ui import page
+
+    turkish_view = SimpleNamespace(headers={"accept-language": "en-US"}, session_hash="view-a")
+    english_view = SimpleNamespace(headers={"accept-language": "tr-TR"}, session_hash="view-b")
+    assert language(turkish_view) == "en" and language(english_view) == "tr"  # header until a choice
+    assert page.choose_language("tr", turkish_view) == "tr"
+    assert page.choose_language("xx", english_view) == "en"  # anything unknown reads as English
+    assert language(turkish_view) == "tr" and language(english_view) == "en"
+    page.forget_language(turkish_view)
+    assert language(turkish_view) == "en"
+    page.forget_language(english_view)
+
+
+def test_remembered_views_are_bounded(monkeypatch):
+    from minilm.ui import page
+
+    monkeypatch.setattr(page, "MAX_VIEWS", 3)
+    monkeypatch.setattr(page, "_CHOSEN", page.OrderedDict())
+    views = [SimpleNamespace(headers={}, session_hash=f"v{i}") for i in range(5)]
+    for view in views:
+        page.choose_language("tr", view)
+    assert list(page._CHOSEN) == ["v2", "v3", "v4"]  # the oldest views are forgotten first
+
+
+def test_numbers_follow_the_language():
+    """Turkish groups thousands with a dot and writes decimals with a comma (docs/turkish.md); Babel
+    knows it, and every text with a number spec in it follows."""
+    from minilm.lang import number
+
+    assert number(29656, "tr") == "29.656" and number(29656, "en") == "29,656"
+    assert number(0.25, "tr", ".3f") == "0,250" and number(0.25, "en", ".3f") == "0.250"
+    assert number(0.18, "tr", "%") == "%18" and number(0.18, "en", "%") == "18%"
+    assert say("windows_head", "tr", n=29656, w=2471, b=1, bs=1).startswith("**29.656 token → 2.471 pencere")
+
+
 def test_windows_summary_and_say_follow_the_language():
     stats = window_stats(100, 12, 5, keep_tail=False)
     tr = windows_summary(stats, 1, "tr")
@@ -200,5 +238,59 @@ def test_english_browser_sees_english(browser, app_url):
         check_page(page, EN, TR, "windows", "pencere", "/tmp/minilm_en.png")
         page.get_by_label(EN["show_mistake"]).check()
         wait_text(page, SUMMARY, plain(EN["windows_mistake"]))
+    finally:
+        context.close()
+
+
+def _tab_titles(page):
+    return [t.inner_text().strip() for t in page.get_by_role("tab").all()]
+
+
+def _local_title(page):
+    return page.evaluate("() => document.querySelector('#tokens-local .mlm-head')?.innerText || ''")
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_one_language_choice_drives_the_page(browser, app_url):
+    """An English browser switches to Turkish on the page: every tab title (gradio does not redraw the
+    hidden ones by itself), the static texts and the server's own text change at once; a reload keeps
+    the choice; a link's lang= beats it; gradio's own Settings switch is followed too."""
+    context, page = open_page(browser, app_url, "en-US", "en-US,en;q=0.9")
+    try:
+        assert _tab_titles(page) == [EN[k] for k in TABS]
+        wait_text(page, "() => document.querySelector('#tokens-local').innerText", "1,024")
+        page.locator("#mlm-lang").get_by_text("Türkçe").click()
+        page.wait_for_function("t => document.querySelector('[role=tab]').innerText.trim() === t", arg=TR["tab_tokens"], timeout=WAIT_MS)
+        assert _tab_titles(page) == [TR[k] for k in TABS]
+        wait_text(page, BODY_TEXT, plain(TR["tokens_what"]))
+        wait_text(page, "() => document.querySelector('#tokens-local').innerText", "1.024")  # the server's text, Turkish numbers
+        assert "sözlüğünde" in _local_title(page)
+
+        page.reload()
+        page.wait_for_selector("#tokens-gemma .mlm-chip", timeout=WAIT_MS)
+        page.wait_for_function("t => document.querySelector('[role=tab]').innerText.trim() === t", arg=TR["tab_tokens"], timeout=WAIT_MS)
+        assert _tab_titles(page) == [TR[k] for k in TABS]
+        wait_text(page, "() => document.querySelector('#tokens-local').innerText", "1.024")
+
+        page.goto(app_url + "?lang=en&tab=windows&stride=abc")
+        page.wait_for_selector("#windows-pairs table.mlm-pair", timeout=WAIT_MS)
+        page.wait_for_function("t => document.querySelector('[role=tab]').innerText.trim() === t", arg=EN["tab_tokens"], timeout=WAIT_MS)
+        wait_text(page, SUMMARY, "windows")
+        note = page.locator("#link-note")
+        wait_text(page, "() => document.querySelector('#link-note').innerText", "not a whole number")
+        # The link's problems are shown at the top of the page, above the tabs.
+        assert note.bounding_box()["y"] < page.get_by_role("tab").first.bounding_box()["y"]
+
+        page.locator("footer").get_by_text("Settings").click()
+        box = page.get_by_label("Language").last
+        box.click()
+        box.fill("Türk")
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("Enter")
+        page.keyboard.press("Escape")
+        wait_text(page, SUMMARY, "pencere")  # the server followed gradio's switch
+        assert page.locator("#mlm-lang input:checked").get_attribute("value") == "tr"
+        assert _tab_titles(page) == [TR[k] for k in TABS]
     finally:
         context.close()

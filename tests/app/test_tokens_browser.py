@@ -180,3 +180,52 @@ def test_boundary_map_matches_compare(tab, gemma, choice, label):
         assert want["a"] + want["b"] > 0  # the text was chosen so that the two tokenizers disagree
         page.screenshot(path=SCREENSHOT, full_page=True)
         assert os.path.getsize(SCREENSHOT) > 10_000
+
+
+# WCAG contrast of each chip's token text against the chip's own background, as the browser computes them.
+CHIP_CONTRAST = """sel => [...document.querySelectorAll(sel + ' .mlm-chip')].map(chip => {
+  const rgb = s => s.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const lum = c => { const [r, g, b] = c.map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+                     return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const [a, b] = [lum(rgb(getComputedStyle(chip.querySelector('.mlm-t')).color)), lum(rgb(getComputedStyle(chip).backgroundColor))];
+  return [chip.querySelector('.mlm-t').textContent, (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)];
+})"""
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_every_chip_is_readable(browser, app_url, gemma, theme):
+    """`<bos>` was dark grey on dark grey, and in the dark theme ordinary chips were white on pastel:
+    every chip's text must reach WCAG AA contrast (4.5:1) against its own background."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, color_scheme=theme)
+    try:
+        page = context.new_page()
+        page.goto(app_url + ("?__theme=dark" if theme == "dark" else ""))
+        page.wait_for_selector("#tokens-gemma .mlm-chip", timeout=WAIT_MS)
+        page.locator("#tokens-text textarea").fill("the zzzq <bos> 🦊")
+        page.wait_for_function("() => document.querySelectorAll('#tokens-local .mlm-chip').length >= 8", timeout=WAIT_MS)
+        page.locator("#tokens-local").screenshot(path=f"/tmp/minilm_chips_{theme}.png")
+        ratios = page.evaluate(CHIP_CONTRAST, "#tokens-local") + page.evaluate(CHIP_CONTRAST, "#tokens-gemma")
+        assert ratios and [t for t, r in ratios if r < 4.5] == [], ratios
+        assert any(t == "<bos>" for t, _ in ratios)
+    finally:
+        context.close()
+
+
+# Gradio drops < > * ` $ ! { } and the like from uploaded names (gradio_client's strip_invalid_filename_characters);
+# brackets, parentheses, underscores and # reach the handler, and are Markdown.
+@pytest.mark.parametrize("stem", ["__bold__", "[x](y)", "_em_ ~~s~~", "# h"], ids=["bold", "link", "em-strike", "heading"])
+def test_uploaded_file_name_is_text_on_the_page(tab, tmp_path, stem):
+    """The status after an upload names the file as the visitor named it, with no bold, link or heading made of it."""
+    from minilm.assets import ASSETS
+
+    path = tmp_path / f"{stem}.json"
+    path.write_bytes((ASSETS / "tokenizer_word.json").read_bytes())
+    page = tab.page
+    page.get_by_text("Your own tokenizer", exact=True).click()  # the accordion holding the upload
+    page.locator("#tokens-upload input[type=file]").set_input_files(str(path))
+    page.wait_for_function("() => document.querySelector('#tokens-own-status').textContent.includes('Loaded')",
+                           timeout=WAIT_MS)
+    status = page.locator("#tokens-own-status")
+    assert f"Loaded {stem}.json" in status.text_content()
+    assert status.locator("strong, em, a, img, code, del, s, h1").count() == 0
+    assert tab.dialogs == []

@@ -1,8 +1,11 @@
 """The Windows tab: figures checked on their data, handlers answering bad settings with messages."""
 
+import html
 import json
+import re
 
 import pytest
+from markdown_it import MarkdownIt
 
 from minilm.windows import figures as windows_view
 from minilm.assets import corpus_text
@@ -44,6 +47,11 @@ def test_pairs_table_aligns_x_over_y_and_shows_the_mistake():
     assert "showing 1 of 5 windows" in html
 
 
+def seen(markdown: str) -> str:
+    """The text a visitor reads in a Markdown output (CommonMark): escapes resolved, tags gone."""
+    return html.unescape(re.sub(r"<[^>]+>", "", MarkdownIt("commonmark").render(markdown))).strip()
+
+
 DEFAULTS = dict(source="corpus", text="", path=None, tokenizer="bpe", context_length=12, stride=12, batch_size=1,
                 keep_tail=False)
 
@@ -68,15 +76,15 @@ def test_view_on_the_corpus_defaults():
 )
 def test_bad_settings_are_messages_and_next_works(context_length, stride, message):
     summary, pairs, stream, _ = view(context_length=context_length, stride=stride)
-    assert summary.startswith("⚠️") and message in summary and stream is None
+    assert summary.startswith("⚠️") and message in seen(summary) and stream is None
     assert "windows" in view()[0]
 
 
 def test_short_text_says_how_many_tokens_are_needed_and_tail_helps():
     summary = view(source="text", text="the capital")[0]
-    assert "has 3 tokens; context_length 12 needs at least 13" in summary
+    assert "has 3 tokens; context_length 12 needs at least 13" in seen(summary)
     summary = view(source="text", text="the capital", keep_tail=True)[0]
-    assert "→ 1 windows" in summary and "padded" in summary
+    assert "→ 1 window → 1 batch" in seen(summary) and "1 tail window padded" in seen(summary)
 
 
 def test_millions_of_windows_are_counted_not_drawn(tmp_path):

@@ -136,7 +136,7 @@ def test_figures_hold_their_data():
     assert list(scatter.data[0].x) == pytest.approx(a.vectors[:, 0].tolist())
     assert [row[0] for row in scatter.data[0].customdata] == list(a.ids)
     assert "lines" in scatter.data[0].mode and scatter.layout.scene.xaxis.title.text == "dim 0"
-    assert len(heatmap.data[0].z) == len(a.ids) and heatmap.data[0].z[0][0] == pytest.approx(1.0)
+    assert len(heatmap.data[0].z) == len(a.ids) + len(b.ids) and heatmap.data[0].z[0][0] == pytest.approx(1.0)
 
 
 def test_hand_made_table_is_plotted_directly():
@@ -153,5 +153,5 @@ def test_too_many_tokens_are_cut_and_said():
     tok = get_tokenizer("bpe")
     table = emb.random_embedding(len(tok), 4, seed=0)
     long = sentence_vectors("paris " * 600, name="A", tokenizer=tok, embed=lambda ids: table(torch.tensor(ids)).detach())
-    _, _, note = embedding_views([long], dims=(0, 1, 2))
-    assert len(long.ids) == MAX_POINTS and f"beyond {MAX_POINTS} not drawn" in note
+    _, _, notes = embedding_views([long], dims=(0, 1, 2))
+    assert len(long.ids) == MAX_POINTS and f"beyond {MAX_POINTS} not drawn" in " ".join(n.words("en") for n in notes)

@@ -1,4 +1,5 @@
-"""The tiny LM and its loop: loss goes down, the y = x mistake reaches zero, NaN stops, Stop stops."""
+"""The tiny LM and its loop: loss goes down, the y = x mistake reaches zero, NaN stops, Stop stops and
+keeps the model, short runs report every step (A4), the seed is checked."""
 
 import math
 import threading
@@ -22,7 +23,8 @@ def ids():
 
 
 def run(ids, **options):
-    return list(train(ids, 1024, TrainConfig(**{**SMALL, **options})))
+    """The events after step 0 (the untrained model's, which has no training loss)."""
+    return list(train(ids, 1024, TrainConfig(**{**SMALL, **options})))[1:]
 
 
 def test_loss_goes_down(ids):
@@ -32,7 +34,7 @@ def test_loss_goes_down(ids):
     stretches = [sum(losses[i:i + 20]) / 20 for i in range(0, 100, 20)]
     assert all(a > b for a, b in zip(stretches, stretches[1:])), stretches
     assert losses[0] == pytest.approx(math.log(1024), abs=0.3)  # untrained: every token equally likely
-    vals = [e.val_loss for e in events if e.val_loss is not None]
+    vals = [e.val_loss for e in events if e.val_fresh]
     assert vals[-1] < vals[0] < math.log(1024)
 
 
@@ -66,9 +68,9 @@ def test_nan_loss_stops_with_an_explanation(ids, monkeypatch):
     real = loop.F.cross_entropy
 
     def failing(*args, **kwargs):
-        calls.append(1)
+        calls.append(torch.is_grad_enabled())  # a training step, not an evaluation
         loss = real(*args, **kwargs)
-        return loss * float("nan") if len(calls) == 3 else loss
+        return loss * float("nan") if sum(calls) == 3 and calls[-1] else loss
 
     monkeypatch.setattr(loop.F, "cross_entropy", failing)
     last = run(ids, steps=200, n_blocks=0)[-1]
@@ -76,10 +78,31 @@ def test_nan_loss_stops_with_an_explanation(ids, monkeypatch):
 
 
 def test_stop_event(ids):
+    """Stopped before the first step: the untrained model's event, then the stop, nothing trained."""
     stop = threading.Event()
     stop.set()
     events = list(train(ids, 1024, TrainConfig(**SMALL, steps=500), stop=stop))
-    assert len(events) == 1 and events[0].stopped == "stopped" and events[0].step == 1
+    assert [(e.step, e.stopped) for e in events] == [(0, ""), (0, "stopped")]
+
+
+def test_stop_mid_run_keeps_the_model_trained_so_far(ids):
+    """Stop asked at step 30 of 500: the step under way (31) ends the run; its event carries the model and
+    a validation loss measured now (not 31 steps stale); the y = x run that would follow does not start."""
+    from minilm.lm.train import evaluate, training_runs
+
+    stop = threading.Event()
+    settings = TrainSettings(source="text", text=corpus_text()[:20_000], n_blocks=1, embedding_dim=32,
+                             context_length=16, stride=8, batch_size=16, steps=500, mistake=True)
+    seen = []
+    for run_name, config, event in training_runs(settings, stop=stop):
+        seen.append((run_name, event))
+        if event.step == 30:
+            stop.set()
+    run_name, last = seen[-1]
+    assert run_name == "next_token" and last.stopped == "stopped" and last.done and last.step == 31
+    assert last.model is not None and {r for r, _ in seen} == {"next_token"}
+    ids_, split = settings.split()
+    assert last.val_loss == pytest.approx(evaluate(last.model, split.val_ids(ids_), settings.config()))
 
 
 def test_too_short_text_is_explained(ids):
@@ -123,14 +146,15 @@ def test_training_uses_the_windows_tab_windows(ids, monkeypatch, context_length,
                              batch_size=16, steps=1)
     stream = WindowSettings(source="text", text=corpus_text()[:6_000], context_length=context_length, stride=stride).ids()
     config = settings.config()
-    seen = []
+    seen = []  # the batches the model trains on (validation passes run in eval mode)
     real_forward = TinyLM.forward
-    monkeypatch.setattr(TinyLM, "forward", lambda self, x: (seen.append(x.clone()), real_forward(self, x))[1])
+    monkeypatch.setattr(TinyLM, "forward", lambda self, x: (
+        seen.append(x.clone()) if self.training else None, real_forward(self, x))[1])
     list(train(stream, 1024, config))
     split = split_windows(len(stream), context_length=context_length, stride=stride)
     loader = create_data_loader(split.train_ids(stream), context_length, stride, batch_size=16, shuffle=True, seed=config.seed)
     first_x, _ = next(iter(loader))
-    assert torch.equal(seen[0], first_x)  # seen[1:] are validation passes
+    assert torch.equal(seen[0], first_x)
 
     reference = make_windows(stream, context_length, stride)
     assert len(reference) == split.n_windows
@@ -185,3 +209,22 @@ def test_shapes_and_sampling():
     probs = next_token_probs(model, [1, 2, 3], k=50)
     assert sum(p for _, p in probs) == pytest.approx(1.0, abs=1e-5)
     assert [i for i, _ in probs[:1]] == [greedy[3]]
+
+
+def test_stop_flags_are_per_caller_and_removed_when_runs_end():
+    """Stop in one browser session stops only its run; a Stop before Start does not stop the new run;
+    a caller's flag goes away with its last run, so sessions do not pile up in memory."""
+    from minilm.lm.stop import StopFlags
+
+    flags = StopFlags()
+    flags.stop("a")  # nothing armed: nothing to stop, nothing kept
+    flags.arm("a")
+    flags.arm("b")
+    a, b = flags.flag("a"), flags.flag("b")
+    assert not a.is_set()
+    flags.stop("a")
+    assert a.is_set() and not b.is_set()
+    flags.arm("a")  # Start again: the earlier Stop does not carry over
+    assert not flags.flag("a").is_set()
+    flags.end("a"), flags.end("a"), flags.end("b")
+    assert len(flags) == 0

@@ -111,7 +111,8 @@ _REPORT = """
 import json
 from minilm.tokens.gemma import load_gemma
 g = load_gemma(repo="google/gemma-3-1b-it", token={token!r})
-print(json.dumps({{"source": g.source, "notice": g.notice, "ids": g.tokenizer.encode("the capital of france is paris")}}))
+print(json.dumps({{"source": g.source, "notice": g.notice and str(g.notice), "tr": g.notice and g.notice.words("tr"),
+                  "ids": g.tokenizer.encode("the capital of france is paris")}}))
 """
 
 
@@ -125,19 +126,21 @@ def test_hub_route_reads_the_hub_cache(hub_folder, tmp_path):
     (tmp_path / "models--google--gemma-3-1b-it" / "refs").mkdir()
     (tmp_path / "models--google--gemma-3-1b-it" / "refs" / "main").write_text("0123abc")
     got = _in_child(_REPORT.format(token="hf_test"), {"HF_HUB_CACHE": str(tmp_path), "HF_HUB_OFFLINE": "1"})
-    assert got == {"source": "hub", "notice": None, "ids": [2, 1437, 5279, 529, 61034, 563, 48117]}
+    assert got == {"source": "hub", "notice": None, "tr": None, "ids": [2, 1437, 5279, 529, 61034, 563, 48117]}
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "token, message",
-    [(None, "HF_TOKEN is not set"), ("hf_test", "could not reach the Hugging Face Hub")],
+    [(None, ("HF_TOKEN is not set", "HF_TOKEN tanımlı değil")),
+     ("hf_test", ("could not reach the Hugging Face Hub", "Hugging Face Hub’a ulaşılamadı"))],
     ids=["no-token", "network-down"],
 )
 def test_hub_unavailable_falls_back_to_bundled(gemma, tmp_path, token, message):
     env = {"HF_HUB_CACHE": str(tmp_path), "HF_HUB_OFFLINE": "1", "HF_TOKEN": "", "MINILM_CACHE": str(cache_dir())}
     got = _in_child(_REPORT.format(token=token), env)
-    assert got["source"] == "bundled" and message in got["notice"]
+    english, turkish = message
+    assert got["source"] == "bundled" and english in got["notice"] and turkish in got["tr"]
     assert got["ids"] == gemma.tokenizer.encode("the capital of france is paris")
 
 
@@ -153,7 +156,8 @@ def test_gated_repo_says_so(gemma, monkeypatch):
 
     monkeypatch.setattr(huggingface_hub, "hf_hub_download", gated)
     got = load_gemma(repo="google/gemma-3-1b-it", token="hf_test")
-    assert got.source == "bundled" and "gated" in got.notice and "ai.google.dev/gemma/terms" in got.notice
+    assert got.source == "bundled" and "gated" in str(got.notice) and "ai.google.dev/gemma/terms" in str(got.notice)
+    assert "erişimi kısıtlı" in got.notice.words("tr")
 
 
 def test_loader_reports_progress_without_blocking():
