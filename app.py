@@ -13,7 +13,7 @@ from minilm.lang import TITLE
 from minilm.ui.embeddings import build_embeddings_tab
 from minilm.ui.page import COMPACT_CSS, I18N, T, page_header, wire_links
 from minilm.ui.tokens import build_tokens_tab
-from minilm.ui.train import build_train_tab
+from minilm.ui.train import build_train_tab, forget_stops
 from minilm.ui.windows import build_windows_tab
 
 MAX_FILE_SIZE = "60mb"  # the largest upload is a tokenizer.json (Gemma's is 33 MB)
@@ -34,6 +34,7 @@ def build_demo() -> gr.Blocks:
         tab_items = {"tokens": tokens_tab, "windows": windows_tab, "embeddings": embeddings_tab, "train": train_tab}
         wire_links(demo, header, tabs, tab_items, [tokens, windows, embeddings], then=[train])
         gr.Markdown(T("licence"), elem_id="licence")
+        demo.unload(forget_stops)
     return demo
 
 

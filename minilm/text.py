@@ -8,6 +8,7 @@ and values the page words in the learner's language (`minilm.lang`). Not here: t
 from __future__ import annotations
 
 import codecs
+import html
 import os
 
 from minilm.lang import Note, Problem
@@ -92,3 +93,16 @@ def markdown_literal(text: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+def plotly_literal(text) -> str:
+    """`text` as Plotly's SVG text (titles, legends, ticks, hovers) shows it literally: Plotly reads
+    <b>, <a>, <br> and entities there, so no tag or entity of the text's own may survive."""
+    return html.escape(str(text), quote=False)
+
+
+def plotly_label_literal(text) -> str:
+    """`text` as a 3D point label shows it literally. Those labels are drawn in WebGL (vectorize-text),
+    which shows entities as typed (`&lt;`) but reads <b>, <i>, <sup>, <sub> pairs and <br>: an invisible
+    WORD JOINER after each "<" breaks every tag."""
+    return str(text).replace("<", "<\u2060")

@@ -11,11 +11,11 @@ Not here: choosing vectors (`minilm.embeddings.vectors`).
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 from minilm.embeddings.projection import Projection, cosine_matrix, project_dims, project_pca
-from minilm.lang import Note, Problem, say
+from minilm.lang import Note, Problem, plotly_separators, say
+from minilm.text import plotly_label_literal, plotly_literal
 from minilm.tokens.figures import visible
 
 COLOURS = ("#dc2626", "#2563eb", "#16a34a", "#9333ea")
@@ -36,43 +36,24 @@ class PointSet:
     projection: Projection
 
 
-def literal(text) -> str:
-    """`text` as Plotly shows it literally: no tag or entity of its own survives."""
-    return html.escape(str(text), quote=False)
-
-
-def label_literal(text) -> str:
-    """`text` as a 3D point label shows it literally. Those labels are drawn in WebGL (vectorize-text),
-    which shows entities as typed (`&lt;`) but reads <b>, <i>, <sup>, <sub> pairs and <br>: an invisible
-    WORD JOINER after each "<" breaks every tag."""
-    return str(text).replace("<", "<\u2060")
-
-
-def separators(lang: str) -> str:
-    """Plotly's `separators` (decimal, then thousands) for `lang`: ".," in English, ",." in Turkish."""
-    from babel.numbers import get_decimal_symbol, get_group_symbol
-
-    return get_decimal_symbol(lang) + get_group_symbol(lang)
-
-
 def scatter3d(sets: list[PointSet], *, lines: bool = False, title: str = "", axes=("x", "y", "z"), lang: str = "en"):
     """One trace per sentence, labelled points; `lines` joins consecutive tokens in order."""
     import plotly.graph_objects as go
 
     fig = go.Figure()
-    hover = "%{customdata[2]}<br>id %{customdata[0]}<br>" + literal(say("emb_hover_norm", lang)) + " %{customdata[1]:.3f}<extra>%{fullData.name}</extra>"
+    hover = "%{customdata[2]}<br>id %{customdata[0]}<br>" + plotly_literal(say("emb_hover_norm", lang)) + " %{customdata[1]:.3f}<extra>%{fullData.name}</extra>"
     for k, s in enumerate(sets):
         xs, ys, zs = zip(*s.projection.points) if s.projection.points else ((), (), ())
         colour = COLOURS[k % len(COLOURS)]
         fig.add_trace(go.Scatter3d(
-            x=xs, y=ys, z=zs, mode="markers+text" + ("+lines" if lines else ""), name=literal(s.name),
-            text=[label_literal(visible(t)) for t in s.tokens], hovertemplate=hover,
+            x=xs, y=ys, z=zs, mode="markers+text" + ("+lines" if lines else ""), name=plotly_literal(s.name),
+            text=[plotly_label_literal(visible(t)) for t in s.tokens], hovertemplate=hover,
             marker=dict(size=7 if k == 0 else 4, color=colour, symbol=SYMBOLS[k % len(SYMBOLS)]),
-            line=dict(width=2, color=colour), customdata=[[i, n, literal(visible(t))] for i, n, t in zip(s.ids, s.norms, s.tokens)],
+            line=dict(width=2, color=colour), customdata=[[i, n, plotly_literal(visible(t))] for i, n, t in zip(s.ids, s.norms, s.tokens)],
         ))
-    titles = {name: dict(title=dict(text=literal(text)), showticklabels=True) for name, text in zip(("xaxis", "yaxis", "zaxis"), axes)}
+    titles = {name: dict(title=dict(text=plotly_literal(text)), showticklabels=True) for name, text in zip(("xaxis", "yaxis", "zaxis"), axes)}
     fig.update_layout(
-        title=dict(text=literal(title), x=0.02, xanchor="left"), height=HEIGHT, separators=separators(lang),
+        title=dict(text=plotly_literal(title), x=0.02, xanchor="left"), height=HEIGHT, separators=plotly_separators(lang),
         # The legend sits under the title, and the scene keeps clear of every edge with the camera
         # pulled back: at plotly's default eye (1.25) the nearest axis labels and titles fall off the canvas.
         margin=dict(l=20, r=20, t=90, b=20), legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom"),
@@ -86,12 +67,12 @@ def cosine_heatmap(sets, matrix, *, title: str = "", subtitle: str = "", lang: s
     """Token-by-token cosine in the full space, every sentence's tokens in turn: what three axes may hide."""
     import plotly.graph_objects as go
 
-    labels = [literal(f"{s.name[:1] if len(sets) > 1 else ''}{i} {visible(t)}") for s in sets for i, t in enumerate(s.tokens)]
+    labels = [plotly_literal(f"{s.name[:1] if len(sets) > 1 else ''}{i} {visible(t)}") for s in sets for i, t in enumerate(s.tokens)]
     fig = go.Figure(go.Heatmap(
         z=matrix, x=labels, y=labels, zmin=-1, zmax=1, colorscale="RdBu", reversescale=True,
-        hovertemplate="%{y} · %{x}<br>" + literal(say("emb_hover_cosine", lang)) + " %{z:.3f}<extra></extra>"))
-    fig.update_layout(title=dict(text=literal(title), subtitle=dict(text=literal(subtitle)), x=0.02, xanchor="left"),
-                      height=HEIGHT, separators=separators(lang), margin=dict(l=10, r=10, t=70, b=10), yaxis=dict(autorange="reversed"), xaxis=dict(tickangle=-60))
+        hovertemplate="%{y} · %{x}<br>" + plotly_literal(say("emb_hover_cosine", lang)) + " %{z:.3f}<extra></extra>"))
+    fig.update_layout(title=dict(text=plotly_literal(title), subtitle=dict(text=plotly_literal(subtitle)), x=0.02, xanchor="left"),
+                      height=HEIGHT, separators=plotly_separators(lang), margin=dict(l=10, r=10, t=70, b=10), yaxis=dict(autorange="reversed"), xaxis=dict(tickangle=-60))
     edge = -0.5
     for s in sets[:-1]:  # a line between one sentence's tokens and the next's
         edge += len(s.tokens)

@@ -21,7 +21,7 @@ from minilm.embeddings.settings import HAND_FEATURES, EmbeddingSettings
 from minilm.lang import Note, say
 from minilm.text import clean_text
 from minilm.tokens.figures import visible
-from minilm.tokens.registry import gemma, get_tokenizer
+from minilm.tokens.registry import gemma, get_tokenizer, tokenizer_entry
 
 MAX_POSITIONS = 512  # rows of the position table added to nn.Embedding vectors
 
@@ -90,10 +90,10 @@ def vector_sets(settings: EmbeddingSettings, *, wait: bool = True, lang: str = "
         return VectorSets(sets, tables.gemma_table_name(loaded, lang), notes=_a1_notes(sets, positions=False))
     table, title = _random_table(settings, wait=wait, lang=lang)
     tokenizer = get_tokenizer(settings.tokenizer, wait=wait)
-    embed = lambda ids: tables.embed_with(table, ids, tokenizer_name=settings.tokenizer, table_name=title)  # noqa: E731
+    embed = lambda ids: tables.embed_with(table, ids, tokenizer_name=_label(settings.tokenizer, lang), table_name=title)  # noqa: E731
     sets = tuple(sentence_vectors(t, name=n, tokenizer=tokenizer, embed=embed, positions=_positions(settings))
                  for n, t in texts)
-    notes = _mismatch_notes(settings, sets[0], wait=wait) + _a1_notes(sets, positions=settings.positions)
+    notes = _mismatch_notes(settings, sets[0], wait=wait, lang=lang) + _a1_notes(sets, positions=settings.positions)
     return VectorSets(sets, title, notes=notes)
 
 
@@ -115,13 +115,19 @@ def _a1_notes(sets, *, positions: bool) -> tuple[Note, ...]:
                        "tokens": listing(visible(b.tokens[j]) for j in moved)}),)
 
 
-def _mismatch_notes(settings: EmbeddingSettings, first: SentenceVectors, *, wait: bool = True) -> tuple[Note, ...]:
+def _label(name: str, lang: str) -> str:
+    """A tokenizer as the page names it ("Local BPE · assets/tokenizer.json", or its Turkish)."""
+    return tokenizer_entry(name).label_in(lang)
+
+
+def _mismatch_notes(settings: EmbeddingSettings, first: SentenceVectors, *, wait: bool = True, lang: str = "en") -> tuple[Note, ...]:
     """The seed's tokenizer mismatch when the ids fit the table: they draw, but as the table's tokenizer's tokens."""
     if settings.tokenizer == settings.table_tokenizer:
         return ()
     other = get_tokenizer(settings.table_tokenizer, wait=wait)
     pairs = listing(f"{visible(t)} ({i}) → {visible(other.id_to_token(i) or '?')}" for t, i in zip(first.tokens, first.ids))
-    return (Note("emb_mismatch_rows", {"tokenizer": settings.tokenizer, "table": settings.table_tokenizer, "pairs": pairs}),)
+    return (Note("emb_mismatch_rows", {"tokenizer": _label(settings.tokenizer, lang), "table": _label(settings.table_tokenizer, lang),
+                                       "pairs": pairs}),)
 
 
 def neighbours(settings: EmbeddingSettings, chosen: SentenceVectors, i: int, *, k: int = 10, index=None,
@@ -153,7 +159,7 @@ def _hand_axes(settings: EmbeddingSettings, lang: str) -> tuple[str, ...]:
 
 def _random_table(settings: EmbeddingSettings, *, wait: bool = True, lang: str = "en"):
     vocab = len(get_tokenizer(settings.table_tokenizer, wait=wait))
-    title = say("random_title", lang, vocab=vocab, dim=settings.embedding_dim, tokenizer=settings.table_tokenizer,
+    title = say("random_title", lang, vocab=vocab, dim=settings.embedding_dim, tokenizer=_label(settings.table_tokenizer, lang),
                 seed=settings.seed)
     return _seeded(vocab, settings.embedding_dim, settings.seed), title
 

@@ -4,8 +4,8 @@
     'Pencereler'
     >>> str(Problem("unknown_tokenizer", name="x", names="bpe, word"))
     "unknown tokenizer 'x': choose one of bpe, word"
-    >>> say("windows_head", "tr", n=29656, w=2471, b=2471, bs=1)
-    '**29.656 token → 2.471 pencere → 2.471 yığın** (en çok 1 pencere).'
+    >>> say("count_windows", "tr", n=2471), say("count_windows", "en", n=2471)
+    ('2.471 pencere', '2,471 windows')
 
 The core raises `Problem`s (a `ValueError` with a key and values), so the page can word the same
 error in the visitor's language. Numbers follow the language through the texts' own format specs
@@ -20,13 +20,13 @@ import string
 from dataclasses import dataclass, field
 
 from babel import Locale
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_decimal, format_percent, get_decimal_symbol, get_group_symbol
 
 from minilm.lang.en import EMBEDDINGS_A, EMBEDDINGS_B, EN, EXAMPLES, TITLE
 from minilm.lang.tr import TR
 
 LANGUAGES = {"en": EN, "tr": TR}
-__all__ = ["EMBEDDINGS_A", "EMBEDDINGS_B", "EN", "EXAMPLES", "LANGUAGES", "Note", "Problem", "TITLE", "TR", "language_of", "number", "plural_key", "say",
+__all__ = ["EMBEDDINGS_A", "EMBEDDINGS_B", "EN", "EXAMPLES", "LANGUAGES", "Note", "Problem", "TITLE", "TR", "language_of", "number", "plotly_separators", "plural_key", "say",
            "say_count", "words"]
 
 
@@ -40,7 +40,7 @@ def say_count(key: str, lang: str, count: int, **values) -> str:
     """`say(key)` for a `count`, from `key + "_one"` where the language's plural rule says "one".
 
     >>> say_count("count_batches", "en", 1, n=1), say_count("count_batches", "tr", 5, n=5)
-    ('1 batch', '5 yığın')
+    ('1 batch', '5 batch')
     """
     return say(plural_key(key, count, lang), lang, **values)
 
@@ -55,6 +55,12 @@ def plural_key(key: str, count: int, lang: str = "en") -> str:
 def number(value: float, lang: str = "en", spec: str = ",") -> str:
     """A number as `lang` writes it: `number(29656, "tr")` is '29.656', `number(0.25, "tr", ".3f")` is '0,250'."""
     return _Numbers(lang).format_field(value, spec)
+
+
+def plotly_separators(lang: str) -> str:
+    """Plotly's `separators` (decimal mark, then thousands) for `lang`: ".," in English, ",." in Turkish."""
+    locale = lang if lang in LANGUAGES else "en"
+    return get_decimal_symbol(locale) + get_group_symbol(locale)
 
 
 _SPEC = re.compile(r"(?P<group>,)?(?:\.(?P<digits>\d+))?(?P<kind>[f%])?")

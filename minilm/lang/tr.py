@@ -55,7 +55,7 @@ TR: dict[str, str] = {
     "pca": "bunun yerine PCA",
     "positions": "konum gömmelerini (position embedding) ekle",
     "lines": "ardışık token’ları çizgiyle birleştir",
-    "scatter": "3B görünüm (döndürmek için sürükleyin)",
+    "scatter": "3 boyutlu görünüm (döndürmek için sürükleyin)",
     "heatmap": "kosinüs benzerliği, tüm boyutlar",
     "neighbours_of": "en yakın komşuları aranan token",
     "neighbours": "komşular (tüm sözlük)",
@@ -114,17 +114,17 @@ Girdiyi kopyalamak çok kolay olduğu için loss neredeyse sıfıra düşer ve m
     "windows_mistakes": """**Sık yapılan hatalar.** Kaydırmayı unutmak (`y = x`). context_length’ten büyük bir stride: aradaki token’lar
 (resimde kırmızı) hiç görülmez. Büyük bir metinde 1’lik stride: pencereler çoğalır
 (her token için bir tane) ve komşu pencereler neredeyse aynı örnektir. DataLoader’ın uzunluğunu token sayısı
-sanmak: o, yığınları (batch) sayar.""",
+sanmak: o, batch’leri sayar.""",
     "embeddings_what": """**Ne görüyorsunuz?** Bir gömme (embedding), her token id’sine bir vektör verir: çok boyutlu bir uzayda,
 modelin ilişkili token’ları birbirine yakın yerleştirebildiği bir nokta. Elle başlayın (rehberdeki kelimeler, *sertlik, parlaklık,
 kırmızılık* eksenlerinde), ardından bir `torch.nn.Embedding`: her id için bir satırı olan, ancak eğitimle anlam kazanan
 rastgele vektörlerden oluşan bir tablo. Sonra Gemma 3’ün gerçek `embed_tokens` katmanı, doğrudan model dosyasından okunur
-(Gemma her satırı √hidden_size ile çarpar). 3B görünüm yüzlerce boyuttan üçünü ya da verinin en çok yayıldığı
+(Gemma her satırı √hidden_size ile çarpar). 3 boyutlu görünüm yüzlerce boyuttan üçünü ya da verinin en çok yayıldığı
 üç yönü (PCA) gösterir; yanındaki ısı haritası token’ları
 *tüm* boyutlarda karşılaştırır.""",
     "embeddings_mistakes": """**Sık yapılan hatalar.** Bir tokenizer’ın id’lerini başka bir tokenizer’ın gömme tablosuna vermek (id’ler farklı
 token’lara karşılık gelir ya da hiç yoktur: *Kullanılacak tokenizer* için Gemma 3’ü, *nn.Embedding satırları* için yerel BPE’yi seçip deneyin).
-Eğitilmemiş bir `nn.Embedding` tablosunda anlam aramak: komşuları rastgeledir. Üç eksene güvenmek: 3B’de birbirinden uzak
+Eğitilmemiş bir `nn.Embedding` tablosunda anlam aramak: komşuları rastgeledir. Üç eksene güvenmek: 3 boyutlu görünümde birbirinden uzak
 iki nokta, geri kalan 600 boyutta yakın olabilir; ısı haritası bu yüzden orada.""",
     "gemma_no_positions": "Gemma’nın eklenecek bir konum gömme tablosu yoktur: konumları attention’ın içinde döner gömmelerle (rotary embeddings, RoPE) kodlar. Konum gömmeleri nn.Embedding kaynağına eklenebilir.",
     "train_what": """**Ne görüyorsunuz?** Minik, yalnızca decoder’dan oluşan bir model (token ve konum gömmeleri, birkaç nedensel
@@ -140,12 +140,9 @@ Düşük bir eğitim loss’u, ancak hedef doğruysa bir şey ifade eder.""",
     "next_token_what": """**Rehberin 1. bölümü: bir sonraki token.** Bir dil modeli bağlamı okur ve sözlüğündeki her token’a, sırada
 ne geleceğine dair bir olasılık verir. Eğittiğiniz minik modeli Gemma 3 270M ile karşılaştırın
 (ilk istekte bir kez yüklenir: yaklaşık yarım dakika ve 2,6 GB).""",
-    "windows_head": "**{n:,} token → {w:,} pencere → {b:,} yığın** (en çok {bs} pencere).",
-    "windows_shape": "`x` ve `y`, `[{rows}, {L}]` boyutlu tensörlerdir (yığın, context_length).",
+    "windows_shape": "`x` ve `y`, `[{rows}, {L}]` boyutlu tensörlerdir (batch, context_length).",
     "windows_overlap": "Ardışık pencereler {o} token paylaşır (stride {s} < context_length {L}).",
     "windows_gap": "Stride {s} > context_length {L}: pencerelerin arasındaki {g} token hiç görülmez.",
-    "windows_skipped": "{k:,} token hiçbir girdide yok (boşluklar ve atılan kuyruk); {t:,} token hiç hedef olmuyor.",
-    "windows_padded": "{p} kuyruk penceresi dolduruldu; eksik hedefleri -100.",
     # messages the server fills in ({fields} are str.format fields)
     "tokenizer_bpe": 'Yerel BPE · assets/tokenizer.json',
     "tokenizer_word": 'Yerel kelime düzeyi · assets/tokenizer_word.json',
@@ -177,14 +174,12 @@ ne geleceğine dair bir olasılık verir. Eğittiğiniz minik modeli Gemma 3 270
     "choose_token": 'önce bir token seçin',
     "train_first": 'Önce bir model eğitin.',
     "train_for_left": 'Sol sütun için bir model eğitin.',
-    "train_status": '**{run}**: adım {step}/{steps} · eğitim loss’u {train} · doğrulama {val} · saniyede {steps_per_s} adım · saniyede {tokens_per_s} token',
     "train_stopped": 'Durduruldu.',
     "train_diverged": '⚠️ Loss NaN ya da sonsuz oldu: {lr} öğrenme oranı bu model için çok yüksek (10 kat küçüğünü deneyin). Eğitim durdu; model bir önceki adımdaki hâlidir.',
     "train_windows": 'Pencereler sekmesinin {source}, {tokenizer}, context_length {context_length}, stride {stride} için gösterdiği {n:,} pencereden 0–{last_train:,} arasındakilerle eğitir; {first_val:,}–{last:,} arasındaki pencereler doğrulama için ayrılır.',
     "train_windows_gap": "Aradaki {skipped} pencere, ayrılanlarla token paylaştığı için dışarıda kalır.",
     "unknown_tokenizer": 'bilinmeyen tokenizer {name!r}: {names} arasından birini seçin',
     "still_loading": '{what} hâlâ yükleniyor ({stage}, şimdiye kadar {seconds} sn); birkaç saniye sonra yeniden deneyin.',
-    "load_failed": '{error}',
     "no_file": 'Bir .txt dosyası yükleyin ya da başka bir kaynak seçin.',
     "no_upload": "Henüz yüklenmiş bir tokenizer yok: önce 'Kendi tokenizer’ınız' altında bir tokenizer.json yükleyin.",
     "no_trained": "Henüz eğitilmiş bir tokenizer yok: önce 'Kendi tokenizer’ınız' altında bir BPE eğitin.",
@@ -281,8 +276,8 @@ ne geleceğine dair bir olasılık verir. Eğittiğiniz minik modeli Gemma 3 270
     "count_bytes": '{n:,} UTF-8 bayt',
     "count_windows_one": '{n:,} pencere',
     "count_windows": '{n:,} pencere',
-    "count_batches_one": '{n:,} yığın',
-    "count_batches": '{n:,} yığın',
+    "count_batches_one": '{n:,} batch',
+    "count_batches": '{n:,} batch',
     "raw_bytes_one": '{n} bayt',
     "raw_bytes": '{n} bayt',
     "chars_per_token": 'token başına {x:.2f} karakter',

@@ -11,7 +11,7 @@ import math
 from dataclasses import replace
 from functools import lru_cache
 
-from minilm.lang import number, say
+from minilm.lang import number, plotly_separators, say
 from minilm.lm.settings import SHORT_RUN, TrainConfig, WindowSplit
 from minilm.text import markdown_literal
 from minilm.tokens.figures import visible
@@ -48,7 +48,7 @@ def loss_figure(history: dict, vocab_size: int, lang: str = "en"):
         fig.update_xaxes(dtick=1)  # whole steps only: no "step 0.5" in a two-step run
     # The legend sits above the plot, clear of the axis titles, however many runs it names.
     fig.update_layout(xaxis_title=say("step", lang), yaxis_title=say("cross_entropy", lang), height=420,
-                      margin=dict(l=60, r=20, t=70, b=50), separators=number(0.5, lang, ".1f")[1] + number(1000, lang)[1],
+                      margin=dict(l=60, r=20, t=70, b=50), separators=plotly_separators(lang),
                       legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0))
     return fig
 

@@ -1,49 +1,63 @@
-"""Stop flags for training runs, one per caller (a browser session): Stop asks, the loop stops itself.
+"""Stop flags for training runs: Stop asks, the loop stops itself after its current step.
 
 The loop (`minilm.lm.train.train(..., stop=flag)`) reads its flag after every step and ends with the
-model trained so far, which a cancelled event would lose. Free of torch, so the page can hold it from
-the start. Not here: the loop.
+model trained so far, which a cancelled event would lose. One flag per run, armed at the click (before
+the run waits in a queue) and taken by the run when it starts, in the same order: a caller's Stop sets
+the flags of all its runs armed so far, and a Start after it arms a fresh one. Free of torch, so the
+page can hold it from the start. Not here: the loop.
 
     >>> flags = StopFlags()
-    >>> flags.arm("me"); flag = flags.flag("me"); flags.stop("me"); flag.is_set()
-    True
+    >>> flags.arm("me"); flags.stop("me"); flags.arm("me")   # Start, Stop, Start again quickly
+    >>> first, second = flags.take("me"), flags.take("me")
+    >>> first.is_set(), second.is_set()
+    (True, False)
 """
 
 from __future__ import annotations
 
 import threading
+from collections import deque
 
 
 class StopFlags:
-    """`arm` when a run is asked for (before it waits in a queue), `flag` for the run to read, `stop`
-    from the Stop button, `end` when the run is over: the caller's last run to end removes its flag."""
+    """`arm` when a run is asked for, `take` when it starts (its flag), `stop` from the Stop button,
+    `end(caller, flag)` when the run is over; `forget` drops a caller that left."""
 
     def __init__(self):
         self._lock = threading.Lock()
-        self._flags: dict[str, list] = {}  # caller -> [flag, runs armed and not ended]
+        self._armed: dict[str, deque] = {}  # caller -> flags of runs asked for and not yet started
+        self._running: dict[str, list] = {}  # caller -> flags of runs started and not yet ended
 
     def arm(self, caller: str) -> None:
         with self._lock:
-            entry = self._flags.setdefault(caller, [threading.Event(), 0])
-            entry[0].clear()  # a Stop before this Start does not stop it
-            entry[1] += 1
+            self._armed.setdefault(caller, deque()).append(threading.Event())
 
-    def flag(self, caller: str) -> threading.Event:
+    def take(self, caller: str) -> threading.Event:
+        """The flag of the caller's oldest armed run (a fresh one for a run nobody armed, e.g. the API)."""
         with self._lock:
-            return self._flags.setdefault(caller, [threading.Event(), 1])[0]
+            armed = self._armed.get(caller)
+            flag = armed.popleft() if armed else threading.Event()
+            if armed is not None and not armed:
+                del self._armed[caller]
+            self._running.setdefault(caller, []).append(flag)
+            return flag
 
     def stop(self, caller: str) -> None:
         with self._lock:
-            if caller in self._flags:
-                self._flags[caller][0].set()
+            for flag in [*self._armed.get(caller, ()), *self._running.get(caller, ())]:
+                flag.set()
 
-    def end(self, caller: str) -> None:
+    def end(self, caller: str, flag: threading.Event) -> None:
         with self._lock:
-            entry = self._flags.get(caller)
-            if entry is not None:
-                entry[1] -= 1
-                if entry[1] <= 0:
-                    del self._flags[caller]
+            running = self._running.get(caller, [])
+            if flag in running:
+                running.remove(flag)
+            if not running:
+                self._running.pop(caller, None)
+
+    def forget(self, caller: str) -> None:
+        with self._lock:
+            self._armed.pop(caller, None)
 
     def __len__(self) -> int:
-        return len(self._flags)
+        return len(set(self._armed) | set(self._running))

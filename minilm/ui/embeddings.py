@@ -136,7 +136,7 @@ def build_embeddings_tab():
             with gr.Row():
                 embedding_dim = gr.Slider(2, MAX_EMBEDDING_DIM, value=4, step=1, label="embedding_dim",
                                           info=T("emb_a3_dim_info"), elem_id="emb-dim")
-                seed = gr.Number(0, precision=0, label="seed", minimum=0, elem_id="emb-seed")
+                seed = gr.Number(0, label="seed", elem_id="emb-seed")  # no rounding, no bounds: the core says what is wrong (3.5, -1)
             with gr.Row():
                 dims = gr.Textbox("0, 1, 2", label=T("dims"), info=T("emb_dims_info"), elem_id="emb-dims")
                 pca = gr.Checkbox(False, label=T("pca"), elem_id="emb-pca")

@@ -10,6 +10,7 @@ Not here: the words (`minilm.lang`) or validating link values (`minilm.share`).
 """
 
 import json
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Callable
@@ -40,6 +41,7 @@ def T(key: str):  # noqa: N802 - reads like the gettext `_` it stands for
 # The language each page view chose (by session), so every handler words its answer in it. Bounded:
 # a view that never says goodbye (a closed laptop) must not keep its entry forever.
 _CHOSEN: OrderedDict[str, str] = OrderedDict()
+_CHOSEN_LOCK = threading.Lock()  # handlers run in threads side by side
 MAX_VIEWS = 10_000
 
 
@@ -56,15 +58,17 @@ def choose_language(lang: str, request: gr.Request | None) -> str:
     lang = lang if lang in LANGUAGES else "en"
     session = getattr(request, "session_hash", None)
     if session:
-        _CHOSEN[session] = lang
-        _CHOSEN.move_to_end(session)
-        while len(_CHOSEN) > MAX_VIEWS:
-            _CHOSEN.popitem(last=False)
+        with _CHOSEN_LOCK:
+            _CHOSEN[session] = lang
+            _CHOSEN.move_to_end(session)
+            while len(_CHOSEN) > MAX_VIEWS:
+                _CHOSEN.popitem(last=False)
     return lang
 
 
 def forget_language(request: gr.Request) -> None:
-    _CHOSEN.pop(getattr(request, "session_hash", None) or "", None)
+    with _CHOSEN_LOCK:
+        _CHOSEN.pop(getattr(request, "session_hash", None) or "", None)
 
 
 def problem(err: Exception, lang: str) -> str:

@@ -141,7 +141,8 @@ def token_ids_file(path=None, tokenizer: str = "bpe", add_special_tokens: bool =
     out = Path(tempfile.mkdtemp(prefix="minilm-")) / "token_ids.txt"
     write_token_ids(ids, out)
     name = Path(path).name if path else CORPUS.name
-    return str(out), say_md("token_ids_made", lang, n=len(ids), file=name, chars=len(text), tokenizer=tokenizer)
+    label = chosen.name if tokenizer in OWN else tokenizer_entry(tokenizer).label_in(lang)
+    return str(out), say_md("token_ids_made", lang, n=len(ids), file=name, chars=len(text), tokenizer=label)
 
 
 def tokenize(text: str = EXAMPLES[0], tokenizer: str = "bpe", add_special_tokens: bool = True) -> dict:

@@ -51,6 +51,11 @@ def request_stop(request: gr.Request = None) -> None:
     STOPS.stop(_session(request))
 
 
+def forget_stops(request: gr.Request) -> None:
+    """The page closed: runs it asked for and that never started need no flag."""
+    STOPS.forget(_session(request))
+
+
 def train_view(request: gr.Request = None, **values):
     """Stream (status, chart, trained model) while training; with `mistake`, a y = x run follows.
 
@@ -59,18 +64,19 @@ def train_view(request: gr.Request = None, **values):
     from minilm.lm.train import training_runs  # torch loads here, not when the app is built
 
     lang, session = language(request), _session(request)
+    flag = STOPS.take(session)
     try:
         settings = TrainSettings(**values)
         _, split = settings.split(wait=False)
-        runs = training_runs(settings, wait=False, stop=STOPS.flag(session))
+        runs = training_runs(settings, wait=False, stop=flag)
     except ValueError as err:
-        STOPS.end(session)
+        STOPS.end(session, flag)
         yield problem(err, lang), gr.update(), gr.update()
         return
     try:
         yield from _stream(runs, settings, split, lang)
     finally:
-        STOPS.end(session)
+        STOPS.end(session, flag)
 
 
 def _stream(runs, settings: TrainSettings, split, lang: str):
@@ -86,7 +92,7 @@ def _stream(runs, settings: TrainSettings, split, lang: str):
                              *figures.run_notes(run, points, event, split, config, lang)])
         status = "\n\n".join([*finished, line])  # a finished run's last word stays above the next run's
         finished += [line] if event.done else []
-        stopped = stopped or bool(event.stopped)
+        stopped = stopped or event.stopped == "stopped"  # a diverged run still shows the y = x run's lesson
         yield status, figures.loss_figure(history, n_vocab, lang), trained
     if settings.mistake and not stopped:
         yield status + "\n\n" + say("train_mistake", lang), figures.loss_figure(history, n_vocab, lang), gr.update()
@@ -166,10 +172,16 @@ def next_tokens(trained, prompt, request: gr.Request = None):
     return tiny, gemma, _note(notes, specials + gemma_specials, lang), gr.Timer(active=False)
 
 
-def empty_tables(request: gr.Request = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The two next-token tables before the first click: their headers, in the visitor's language."""
-    empty = pd.DataFrame(columns=figures.next_token_headers(language(request)))
-    return empty, empty.copy()
+def table_headers(tiny=None, gemma=None, request: gr.Request = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The two next-token tables with their headers in the visitor's language (on load, and after a
+    language switch, which keeps the rows a click already filled)."""
+    headers = figures.next_token_headers(language(request))
+
+    def relabel(table):
+        rows = table.values.tolist() if isinstance(table, pd.DataFrame) and table.shape[1] == len(headers) else []
+        return pd.DataFrame(rows, columns=headers)
+
+    return relabel(tiny), relabel(gemma)
 
 
 def _table(pairs, tokenizer, lang: str) -> tuple[pd.DataFrame, list[str]]:
@@ -255,10 +267,10 @@ def build_train_tab(prompt: gr.Textbox, windows: dict):
         next_button = gr.Button(T("next_token"), scale=1)
     next_note = gr.Markdown(elem_id="next-note")
     with gr.Row():
-        # Headers are filled in the visitor's language on load (`empty_tables`): gr.Dataframe shows
+        # Headers are filled in the visitor's language on load (`table_headers`): gr.Dataframe shows
         # translation keys in its headers as raw text.
-        tiny_table = gr.Dataframe(empty_tables()[0], label=T("your_tiny_model"), interactive=False, elem_id="next-tiny")
-        gemma_table = gr.Dataframe(empty_tables()[1], label=T("gemma_270m"), interactive=False, elem_id="next-gemma")
+        tiny_table = gr.Dataframe(table_headers()[0], label=T("your_tiny_model"), interactive=False, elem_id="next-tiny")
+        gemma_table = gr.Dataframe(table_headers()[1], label=T("gemma_270m"), interactive=False, elem_id="next-gemma")
     gemma_timer = gr.Timer(1.0, active=False)  # ticks while Gemma loads, so its column fills in by itself
     gr.Markdown(T("train_mistake"), elem_classes="mlm-prose")
 
@@ -288,7 +300,8 @@ def build_train_tab(prompt: gr.Textbox, windows: dict):
     next_button.click(**next_view, api_name="next_token")
     gemma_timer.tick(**next_view, api_name="next_token_tick", api_visibility="private", show_progress="hidden")
     def refresh(load):
-        load.then(empty_tables, None, [tiny_table, gemma_table], api_name="next_token_headers", api_visibility="private")
+        load.then(table_headers, [tiny_table, gemma_table], [tiny_table, gemma_table], api_name="next_token_headers",
+                  api_visibility="private")
         return load.then(windows_note, inputs_kwargs=fields, outputs=used, api_name="train_windows_load",
                          api_visibility="private")
 

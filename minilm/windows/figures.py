@@ -7,7 +7,8 @@ word comes from `minilm.lang` in the `lang` asked for, counts in the singular fo
 
 from __future__ import annotations
 
-from minilm.lang import say, say_count
+from minilm.lang import plotly_separators, say, say_count
+from minilm.text import plotly_literal
 from minilm.tokens.figures import CSS, escape, visible
 from minilm.windows.loader import WindowStats, count_windows
 
@@ -21,14 +22,6 @@ _TABLE_CSS = """<style>
 .mlm-pair .mlm-y td{background:#ecfdf5}.mlm-pair .mlm-bad td{background:#fee2e2}
 .mlm-pad{color:#9ca3af}
 </style>"""
-
-
-def _separators(lang: str) -> str:
-    """Plotly's `separators` (decimal mark, then thousands) for `lang`, from Babel: ".," or ",."."""
-    from babel.numbers import get_decimal_symbol, get_group_symbol
-
-    locale = lang if lang in ("en", "tr") else "en"
-    return get_decimal_symbol(locale) + get_group_symbol(locale)
 
 
 def _count(key: str, n: int, lang: str) -> str:
@@ -113,7 +106,7 @@ def stream_figure(stats: WindowStats, tokens: list[str], *, max_tokens: int | No
     fig.add_trace(go.Scatter(
         x=list(range(n)), y=[-1] * n, mode="markers", name=say("stream_tokens", lang),
         marker=dict(size=9, symbol="square", color=[colours[s] for s in status]),
-        text=[f"{i}: {visible(tokens[i]) if i < len(tokens) else ''} ({status_words[s]})" for i, s in enumerate(status)],
+        text=[plotly_literal(f"{i}: {visible(tokens[i]) if i < len(tokens) else ''} ({status_words[s]})") for i, s in enumerate(status)],
         hoverinfo="text",
     ))
     title = say("stream_title", lang, windows=_count("windows", stats.n_windows, lang),
@@ -124,7 +117,7 @@ def stream_figure(stats: WindowStats, tokens: list[str], *, max_tokens: int | No
     fig.update_layout(
         title=title, xaxis_title=say("token_position", lang), yaxis_title=say("window_axis", lang),
         height=260 + 4 * min(len(shown), 100), margin=dict(l=50, r=20, t=50, b=40), showlegend=False,
-        separators=_separators(lang),
+        separators=plotly_separators(lang),
         yaxis=dict(autorange="reversed", tickmode="array", tickvals=[-1, *ticks],
                    ticktext=[say("stream_tokens", lang), *map(str, ticks)]),
     )
@@ -150,5 +143,5 @@ def stride_figure(n_tokens: int, context_length: int, stride: int, *, lang: str 
     fig.add_vline(x=context_length, line_dash="dot", annotation_text="stride = context_length")
     title = say("stride_title", lang, L=context_length, tokens=_count("tokens", n_tokens, lang))
     fig.update_layout(title=title, xaxis_title="stride", yaxis=dict(title=windows, tickformat=",d"), height=300,
-                      showlegend=False, margin=dict(l=50, r=20, t=50, b=40), separators=_separators(lang))
+                      showlegend=False, margin=dict(l=50, r=20, t=50, b=40), separators=plotly_separators(lang))
     return fig

@@ -46,9 +46,13 @@ def open_train(browser, url, lang):
 
 
 def type_number(page, elem_id, value):
+    """Type a number and leave the box, as a person does before reaching for Start (gradio takes the
+    value on Enter or blur; a click that lands first would still send the old one)."""
     box = page.locator(f"#{elem_id} input[type=number]")
     box.fill(str(value))
     box.press("Enter")
+    box.press("Tab")
+    page.wait_for_timeout(300)
 
 
 def wait_status(page, pattern):

@@ -10,13 +10,14 @@ words, Gemma's published next token (docs/gemma.md), and Babel for how each lang
 """
 
 import json
+import re
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from tokenizers import Tokenizer as HFTokenizer
 
 from minilm.assets import ASSETS, corpus_text
-from minilm.lang import EN, TR, number
+from minilm.lang import EN, TR, number, say
 from tests.helpers import make_windows
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -119,6 +120,12 @@ def learner(request, browser, app_url):
     person.close()
 
 
+def longest_words(template: str) -> str:
+    """The longest stretch of a message's own words (between its {fields}), as the page shows it."""
+    plain = re.sub(r"\{[^}]*\}", "\0", template.replace("**", "").replace("`", ""))
+    return max(plain.split("\0"), key=len).strip()
+
+
 def bpe():
     return HFTokenizer.from_file(str(ASSETS / "tokenizer.json"))
 
@@ -168,14 +175,15 @@ def windows_sections(me):
         seed = make_windows(ids, context_length, stride)  # the seed's section 12 loop
         me.wait_text("#windows-summary", f"{me.n(len(ids))} ")
         me.wait_text("#windows-summary", f"{me.n(len(seed))} ")
+        # Both numbers are in: the first table is context_length wide (a count can match before that).
+        me.wait_for("L => document.querySelector('#windows-pairs table.mlm-pair tr')?.querySelectorAll('.mlm-id').length === L",
+                    context_length)
         first = me.page.locator("#windows-pairs table.mlm-pair").first
         x = [int(t) for t in first.locator("tr").nth(0).locator(".mlm-id").all_inner_texts()]
         y = [int(t) for t in first.locator("tr").nth(1).locator(".mlm-id").all_inner_texts()]
         assert (x, y) == (list(seed[0][0]), list(seed[0][1]))  # y is x shifted one token right
-    # The bad stride (8 < 20): the page says how many tokens no window sees.
-    me.wait_text("#windows-summary", "20")
-    gap = 20 - 8
-    assert me.n(gap) in me.text("#windows-summary")
+    # The bad stride (20 > 8): the page says how many tokens between windows no window sees.
+    me.wait_text("#windows-summary", say("windows_gap", me.lang, s=20, L=8, g=20 - 8))
     # The first mistake: y = x, drawn as a red row equal to x.
     me.page.get_by_text(me.w("show_mistake")).click()
     me.wait_for("() => document.querySelectorAll('#windows-pairs tr.mlm-bad').length > 0")
@@ -249,7 +257,8 @@ def embeddings_sections(me, gemma):
     # Gemma ids into the BPE table's 1,024 rows: ids that do not exist there, said so.
     me.page.locator("#emb-tokenizer").get_by_text(me.w("tokenizer_gemma")).click()
     me.page.locator("#emb-rows").get_by_text(me.w("tokenizer_bpe")).click()
-    me.wait_text("#emb-note", me.n(1024))
+    me.wait_text("#emb-note", longest_words(me.words["id_not_in_table"]))
+    assert me.n(1024) in me.text("#emb-note")
     me.page.locator("#emb-tokenizer").get_by_text(me.w("tokenizer_bpe")).click()
 
 
@@ -257,7 +266,19 @@ def train_sections(me):
     """§9 and A4: a single-layer model trained two steps, loss going down; Stop keeps the model;
     §1: the next token from the tiny model and from Gemma."""
     me.tab("tab_train", "#train-start")
-    me.page.locator("#train-a4").click()  # A4: blocks 0 (single layer), 2 steps
+    # A long run, stopped: the status says so, and the model trained so far stays (the page had none).
+    me.set_number("train-steps", 3000)
+    me.page.locator("#train-start").click()
+    me.wait_for("() => /3\\D?000/.test(document.querySelector('#train-status')?.innerText || '')")
+    me.page.wait_for_timeout(1500)
+    me.page.locator("#train-stop").click()
+    me.wait_text("#train-status", me.words["train_stopped_at"].split("{")[0].strip())
+    me.page.get_by_role("button", name=me.w("sample")).click()
+    me.wait_for("() => (document.querySelector('#train-sample textarea')?.value || '').length > 0")
+    assert me.words["train_first"] not in me.page.locator("#train-sample textarea").input_value()
+
+    # A4: a single-layer model, two steps, the loss going down.
+    me.page.locator("#train-a4").click()  # blocks 0 (single layer), 2 steps
     me.wait_for("() => document.querySelector('#train-steps input[type=number]').value === '2'")
     assert me.page.locator("#train-blocks input[type=number]").input_value() == "0"
     me.page.locator("#train-start").click()
@@ -265,19 +286,6 @@ def train_sections(me):
                                                         for t in f["traces"]), "two steps of training loss")
     train = next(t for t in figure["traces"] if t["x"][:2] == [1, 2])
     assert train["y"][1] < train["y"][0], f"A4: the loss did not go down in two steps: {train['y']}"
-
-    # A longer run, stopped: the status says so and the model stays.
-    me.set_number("train-blocks", 2)
-    me.set_number("train-steps", 3000)
-    me.page.locator("#train-start").click()
-    me.wait_for("() => /3\\D?000/.test(document.querySelector('#train-status')?.innerText || '')")
-    me.page.wait_for_timeout(1500)
-    me.page.locator("#train-stop").click()
-    stopped = me.words["train_stopped_at"].split("{")[0].strip()
-    me.wait_text("#train-status", stopped)
-    me.page.get_by_role("button", name=me.w("sample")).click()
-    me.wait_for("() => (document.querySelector('#train-sample textarea')?.value || '').length > 0")
-    assert me.words["train_first"] not in me.page.locator("#train-sample textarea").input_value()
 
     # §1: the next token. Gemma's first guess after the seed's sentence is "▁paris" (docs/gemma.md).
     me.page.get_by_role("button", name=me.w("next_token")).click()

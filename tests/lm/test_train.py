@@ -211,20 +211,25 @@ def test_shapes_and_sampling():
     assert [i for i, _ in probs[:1]] == [greedy[3]]
 
 
-def test_stop_flags_are_per_caller_and_removed_when_runs_end():
-    """Stop in one browser session stops only its run; a Stop before Start does not stop the new run;
-    a caller's flag goes away with its last run, so sessions do not pile up in memory."""
+def test_stop_flags_are_per_run_and_removed_when_runs_end():
+    """Stop in one browser session stops only its runs; Stop then Start again before the running loop
+    has looked must still stop the first run (one flag per run, not one per session) and not the
+    second; flags go away with their runs, so sessions do not pile up in memory."""
     from minilm.lm.stop import StopFlags
 
     flags = StopFlags()
     flags.stop("a")  # nothing armed: nothing to stop, nothing kept
     flags.arm("a")
     flags.arm("b")
-    a, b = flags.flag("a"), flags.flag("b")
+    a, b = flags.take("a"), flags.take("b")
     assert not a.is_set()
     flags.stop("a")
+    flags.arm("a")  # Start again at once, while run a is still finishing its step
     assert a.is_set() and not b.is_set()
-    flags.arm("a")  # Start again: the earlier Stop does not carry over
-    assert not flags.flag("a").is_set()
-    flags.end("a"), flags.end("a"), flags.end("b")
+    again = flags.take("a")
+    assert not again.is_set() and a.is_set()  # the quick restart neither clears the Stop nor inherits it
+    flags.end("a", a), flags.end("a", again), flags.end("b", b)
+    assert len(flags) == 0
+    flags.arm("c")  # a run asked for whose page closed before it started
+    flags.forget("c")
     assert len(flags) == 0

@@ -1,7 +1,7 @@
 """The Windows chapter in words: the summary, the pairs table and both plots, in English and Turkish.
 
 Why: "1 batches" and "1 tokens are" are wrong English, and a Turkish learner following the guide
-(pencere, yığın, girdi, hedef) must read Turkish, with Turkish numbers (29.656), in every caption,
+(pencere, batch, girdi, hedef) must read Turkish, with Turkish numbers (29.656), in every caption,
 title and axis. Counts are worked out by hand in each docstring, not taken from the code.
 """
 
@@ -35,8 +35,8 @@ def test_overlap_and_gap_of_one_in_english():
 def test_summary_in_turkish():
     """The corpus's size: 29,656 tokens at 12/12 give (29656 - 13) // 12 + 1 = 2,471 windows."""
     text = figures.summary(window_stats(29_656, 12, 12), 1, "tr")
-    assert "**29.656 token → 2.471 pencere → 2.471 yığın**" in text
-    assert not re.search(r"\b(tokens|windows|batch|batches)\b", text)
+    assert "**29.656 token → 2.471 pencere → 2.471 batch**" in text
+    assert not re.search(r"\b(tokens|windows|batches)\b", text)
 
 
 def test_pairs_table_in_turkish():
