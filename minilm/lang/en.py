@@ -238,7 +238,7 @@ its vocabulary a probability for what comes next. Compare the tiny model you tra
     "steps_label": 'steps',
     "seed_label": 'seed (the same seed gives the same run)',
     "a4_button": 'A4: 2 steps, single layer',
-    "a4_help": '**A4.** Train a randomly initialised single-layer model (blocks 0) for one or two steps with `CrossEntropyLoss` and watch the loss go down: the A4 button sets it up, Start runs it, and the status lists the loss at every step.',
+    "a4_help": '**A4.** Train a randomly initialised single-layer model (blocks 0) for one or two steps with `CrossEntropyLoss` and watch the loss go down: the A4 button sets it up and runs it, and the status lists the loss at every step.',
     "no_tokens": 'the text gives no tokens: type at least one word',
     "temperature_range": 'temperature must be 0 or more, got {value}',
     # Embeddings tab (issue 11)

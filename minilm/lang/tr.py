@@ -231,7 +231,7 @@ ne geleceğine dair bir olasılık verir. Eğittiğiniz minik modeli Gemma 3 270
     "steps_label": 'adım sayısı (steps)',
     "seed_label": 'seed (aynı seed aynı eğitimi verir)',
     "a4_button": 'A4: 2 adım, tek katman',
-    "a4_help": '**A4.** Rastgele başlatılmış tek katmanlı bir modeli (blok sayısı 0) `CrossEntropyLoss` ile bir ya da iki adım eğitin ve loss’un düştüğünü izleyin: A4 düğmesi bunu kurar, Başlat çalıştırır, durum satırı her adımın loss’unu listeler.',
+    "a4_help": '**A4.** Rastgele başlatılmış tek katmanlı bir modeli (blok sayısı 0) `CrossEntropyLoss` ile bir ya da iki adım eğitin ve loss’un düştüğünü izleyin: A4 düğmesi bunu kurar ve çalıştırır, durum satırı her adımın loss’unu listeler.',
     "no_tokens": 'metinden hiç token çıkmadı: en az bir kelime yazın',
     "temperature_range": 'sıcaklık 0 ya da daha büyük olmalı; gelen: {value}',
     # Embeddings tab (issue 11)

@@ -285,14 +285,17 @@ def build_train_tab(prompt: gr.Textbox, windows: dict):
           windows_note, inputs_kwargs=fields, outputs=used, api_name="train_windows", api_visibility="private",
           show_progress="hidden")
     # Armed at the click, before the run waits in the queue, so Stop works on a queued run too.
+    run = dict(fn=train_view, inputs_kwargs=fields, outputs=[status, chart, model], concurrency_limit=1, concurrency_id="train")
     start.click(arm_stop, None, None, api_name="train_arm", api_visibility="private", concurrency_limit=None,
-                show_progress="hidden").then(train_view, inputs_kwargs=fields, outputs=[status, chart, model],
-                                             api_name="train_view", api_visibility="private", concurrency_limit=1,
-                                             concurrency_id="train")
+                show_progress="hidden").then(**run, api_name="train_view", api_visibility="private")
     gr.api(train, api_name="train", concurrency_limit=1, concurrency_id="train")
     stop.click(request_stop, None, None, api_name="train_stop", api_visibility="private", concurrency_limit=None,
                show_progress="hidden")
-    a4.click(lambda: (0, 2), None, [n_blocks, steps], api_name="train_a4", api_visibility="private", show_progress="hidden")
+    # One click sets A4 up and runs it, in one chain: a Start clicked the moment the boxes change could
+    # still send the old values (seen under load: the boxes showed 0 and 2, the run got 2 and 600).
+    a4.click(lambda: (0, 2), None, [n_blocks, steps], api_name="train_a4", api_visibility="private", show_progress="hidden",
+             ).then(arm_stop, None, None, api_name="train_a4_arm", api_visibility="private", concurrency_limit=None,
+                    show_progress="hidden").then(**run, api_name="train_a4_view", api_visibility="private")
     sample_button.click(sample_text, [model, sample_prompt, temperature, top_k], sampled, api_name="sample")
     emb_button.click(embeddings_before_after, [model, emb_sentence], [emb_plot, emb_note], api_name="embeddings_before_after")
     next_view = dict(fn=next_tokens, inputs=[model, next_prompt], outputs=[tiny_table, gemma_table, next_note, gemma_timer],

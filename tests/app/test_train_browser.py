@@ -117,7 +117,6 @@ def test_a4_seed_chart_and_status_in_turkish(browser, app_url):
     page.get_by_role("button", name=TR["a4_button"]).click()
     page.wait_for_function("() => document.querySelector('#train-steps input[type=number]').value === '2' && "
                            "document.querySelector('#train-blocks input[type=number]').value === '0'", timeout=WAIT_MS)
-    page.locator("#train-start").click()
     status = wait_status(page, "düştü|düşmedi")
     assert "adım 2/2" in status
     headers = page.evaluate("() => [...document.querySelectorAll('#train-status thead th')].map(th => th.innerText.trim())")

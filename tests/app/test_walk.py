@@ -278,10 +278,9 @@ def train_sections(me):
     assert me.words["train_first"] not in me.page.locator("#train-sample textarea").input_value()
 
     # A4: a single-layer model, two steps, the loss going down.
-    me.page.locator("#train-a4").click()  # blocks 0 (single layer), 2 steps
+    me.page.locator("#train-a4").click()  # sets blocks 0 (single layer) and 2 steps, and runs it
     me.wait_for("() => document.querySelector('#train-steps input[type=number]').value === '2'")
     assert me.page.locator("#train-blocks input[type=number]").input_value() == "0"
-    me.page.locator("#train-start").click()
     figure = me.wait_plot("#train-chart", lambda f: any(len([v for v in t["y"] if v is not None]) == 2 and t["x"][:2] == [1, 2]
                                                         for t in f["traces"]), "two steps of training loss")
     train = next(t for t in figure["traces"] if t["x"][:2] == [1, 2])
