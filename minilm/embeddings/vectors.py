@@ -81,7 +81,7 @@ def vector_sets(settings: EmbeddingSettings, *, wait: bool = True, lang: str = "
     """The vectors `settings` select: the hand-made table, or sentences A and B embedded, with notes on them."""
     if settings.vectors == "hand":
         hand = table_vectors(settings.hand, name=say("emb_hand_legend", lang))
-        return VectorSets((hand,), say("hand_title", lang), _hand_axes(settings, lang))
+        return VectorSets((hand,), say("hand_title", lang), feature_names(len(settings.hand[0][1]), lang))
     texts = [("A", settings.text)] + ([("B", settings.text_b)] if settings.text_b.strip() else [])
     if settings.vectors == "gemma":
         loaded = gemma(wait=wait)
@@ -151,8 +151,8 @@ def neighbours(settings: EmbeddingSettings, chosen: SentenceVectors, i: int, *, 
     return [(tokenizer.id_to_token(j), j, c) for j, c in nearest_rows(table.weight.detach(), vector, k, exclude=own)]
 
 
-def _hand_axes(settings: EmbeddingSettings, lang: str) -> tuple[str, ...]:
-    n = len(settings.hand[0][1])
+def feature_names(n: int, lang: str = "en") -> tuple[str, ...]:
+    """The names of a hand-made table's first `n` features (Sertlik, Parlaklık, ... in Turkish), then "dim 4", ..."""
     named = tuple(say(f"feature_{f}", lang) for f in HAND_FEATURES)
     return named[:n] + tuple(say("emb_dim_axis", lang, d=d) for d in range(len(named), n))
 

@@ -100,11 +100,10 @@ def windows_used(split: WindowSplit, source: str, tokenizer: str, lang: str = "e
     """Which of the Windows tab's windows this run trains on and which it holds out (Markdown)."""
     from minilm.tokens.registry import tokenizer_entry
 
-    entry = tokenizer_entry(tokenizer)
     source_name = say({"corpus": "corpus_source", "file": "my_txt", "text": "prompt_source"}[source], lang)
     line = say("train_windows", lang, n=split.n_windows, last_train=split.n_train - 1, first_val=split.first_val,
                last=split.n_windows - 1, source=markdown_literal(source_name), context_length=split.context_length,
-               tokenizer=markdown_literal(say(entry.label, lang) if entry.translated else entry.label),
+               tokenizer=markdown_literal(tokenizer_entry(tokenizer).label_in(lang)),
                stride=split.stride)
     skipped = split.first_val - split.n_train
     line += (" " + say("train_windows_gap", lang, skipped=skipped)) if skipped else ""

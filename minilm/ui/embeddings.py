@@ -11,7 +11,7 @@ from minilm.embeddings.figures import embedding_figures
 from minilm.embeddings.projection import parse_dims, project_dims
 from minilm.embeddings.settings import (DEFAULT_DIMS, HAND_FEATURES, HAND_MADE, MAX_EMBEDDING_DIM, EmbeddingSettings,
                                         hand_rows, unused_fields)
-from minilm.embeddings.vectors import neighbours, vector_sets
+from minilm.embeddings.vectors import feature_names, neighbours, vector_sets
 from minilm.lang import EMBEDDINGS_A, EMBEDDINGS_B, Problem, number, say
 from minilm.text import markdown_literal
 from minilm.tokens.figures import visible
@@ -81,9 +81,7 @@ def hand_table(value, lang: str):
         rows = hand_rows(value)
     except ValueError:
         return None
-    n = len(rows[0][1])
-    named = [say(f"feature_{f}", lang) for f in HAND_FEATURES]
-    headers = [say("emb_col_word", lang), *named[:n], *(say("emb_dim_axis", lang, d=d) for d in range(len(named), n))]
+    headers = [say("emb_col_word", lang), *feature_names(len(rows[0][1]), lang)]
     return pd.DataFrame([[w, *f] for w, f in rows], columns=headers)
 
 

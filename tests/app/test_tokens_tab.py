@@ -216,12 +216,18 @@ def test_code_for_a_bpe_trained_on_the_corpus_gives_the_page_ids(gemma, tmp_path
     assert _run(code, tmp_path, monkeypatch)["ids"] == chip_ids(local)
 
 
-@pytest.mark.slow
-def test_code_for_a_bpe_trained_on_a_file_gives_the_page_ids(gemma, tmp_path, monkeypatch):
-    """The visitor's file arrives under a server path; the code names it as the visitor has it."""
+def _server_and_visitor(tmp_path):
+    """Where gradio keeps an upload (a server path) and the visitor's own folder, where pasted code runs."""
     server, mine = tmp_path / "gradio" / "0a1b", tmp_path / "mine"
     server.mkdir(parents=True)
     mine.mkdir()
+    return server, mine
+
+
+@pytest.mark.slow
+def test_code_for_a_bpe_trained_on_a_file_gives_the_page_ids(gemma, tmp_path, monkeypatch):
+    """The visitor's file arrives under a server path; the code names it as the visitor has it."""
+    server, mine = _server_and_visitor(tmp_path)
     lines = (ASSETS / "text.txt").read_text(encoding="utf-8").splitlines(keepends=True)[:200]
     for folder in (server, mine):
         (folder / "notlarım.txt").write_text("".join(lines), encoding="utf-8")
@@ -233,9 +239,7 @@ def test_code_for_a_bpe_trained_on_a_file_gives_the_page_ids(gemma, tmp_path, mo
 
 @pytest.mark.slow
 def test_code_for_an_uploaded_tokenizer_gives_the_page_ids(gemma, tmp_path, monkeypatch):
-    server, mine = tmp_path / "gradio" / "0a1b", tmp_path / "mine"
-    server.mkdir(parents=True)
-    mine.mkdir()
+    server, mine = _server_and_visitor(tmp_path)
     for folder in (server, mine):
         shutil.copy(ASSETS / "tokenizer_word.json", folder / "kelime.json")
     own, _, _ = tab.upload_tokenizer(str(server / "kelime.json"), {})
