@@ -1,16 +1,33 @@
 """The files minilm ships in `assets/` and the folder where it keeps what it converts.
 
-Not here: the tokenizers made from these files (`minilm.tokens.registry`).
+The cache folder is `$MINILM_CACHE`, else `~/.cache/minilm`; when that cannot be written (a file in
+the way, a read-only home) a temporary folder stands in and the console says so once. What goes in
+is written atomically (a temporary name, then a rename), stamped with the file it came from
+(`file_stamp`), and leftovers of killed runs are cleaned (`clean_leftovers`). Not here: what is
+cached (`minilm.tokens.gemma`, `minilm.embeddings.gguf`) or the tokenizers made from these files
+(`minilm.tokens.registry`).
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import shutil
+import tempfile
+import threading
+import time
 from functools import lru_cache
 from pathlib import Path
 
+from minilm.lang import Note, say
+
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 CORPUS = ASSETS / "text.txt"
+LEFTOVER_AGE_S = 30 * 60  # a conversion times out after 10 min: older scratch is from a killed run
+log = logging.getLogger("minilm")
+
+_chosen: dict[Path, tuple[Path, Note | None]] = {}
+_lock = threading.Lock()
 
 
 @lru_cache(maxsize=1)
@@ -20,5 +37,72 @@ def corpus_text() -> str:
 
 
 def cache_dir() -> Path:
-    """Where converted files live: `$MINILM_CACHE`, else `~/.cache/minilm`."""
-    return Path(os.environ.get("MINILM_CACHE") or Path.home() / ".cache" / "minilm")
+    """Where converted files live: `$MINILM_CACHE`, else `~/.cache/minilm`, else a temporary folder.
+
+    The choice is made once per wanted folder; `cache_fallback()` says why when it was not the wanted one.
+    """
+    return _choose()[0]
+
+
+def cache_fallback() -> Note | None:
+    """Why `cache_dir()` is a temporary folder (a `Note` already written to the console), or None."""
+    return _choose()[1]
+
+
+def _choose() -> tuple[Path, Note | None]:
+    wanted = Path(os.environ.get("MINILM_CACHE") or Path.home() / ".cache" / "minilm")
+    with _lock:
+        if wanted not in _chosen:
+            _chosen[wanted] = _writable_or_temporary(wanted)
+        return _chosen[wanted]
+
+
+def _writable_or_temporary(wanted: Path) -> tuple[Path, Note | None]:
+    try:
+        wanted.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=wanted, prefix=".probe-", suffix=".tmp"):
+            pass
+        return wanted, None
+    except OSError as err:  # NotADirectoryError, PermissionError, a read-only file system...
+        used = Path(tempfile.mkdtemp(prefix="minilm-cache-"))
+        return used, cache_note("cache_unwritable", wanted=str(wanted), used=str(used), error=f"{type(err).__name__}: {err}")
+
+
+def cache_note(key: str, **values) -> Note:
+    """A note about the cache, said once on the console (the `minilm` logger) and kept for the page."""
+    log.warning("minilm: %s", say(key, "en", **values))
+    return Note(key, values)
+
+
+def file_stamp(path: Path) -> dict:
+    """What ties a cached entry to the exact file it came from: its size and modification time."""
+    st = Path(path).stat()
+    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write `text` under a temporary name beside `path`, then rename: readers see all of it or nothing."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def clean_leftovers(folder: Path, *, older_than_s: float = LEFTOVER_AGE_S) -> list[Path]:
+    """Remove `.convert-*` scratch folders and `*.tmp` files of killed runs; young ones may be in use."""
+    if not folder.is_dir():
+        return []
+    cutoff, removed = time.time() - older_than_s, []
+    for leftover in {*folder.glob(".convert-*"), *folder.glob("*.tmp")}:  # pathlib's * matches dot-files too
+        try:
+            if leftover.lstat().st_mtime > cutoff:
+                continue
+            shutil.rmtree(leftover) if leftover.is_dir() and not leftover.is_symlink() else leftover.unlink()
+            removed.append(leftover)
+        except OSError:  # another process removed it first, or it is not ours to remove
+            continue
+    return removed

@@ -2,12 +2,16 @@
 
 `gguf.GGUFReader` decodes all 262,144 token strings on open (~10 s). Here the header is walked
 once, skipping arrays by their lengths, to find `token_embd.weight`; its place is cached as JSON,
-and rows are dequantised on demand from a memory map (Q8_0: per 32 values, a float16 scale and 32
-int8s). Not here: any other quantisation type, or tensors other than a 2-D table.
+stamped with the GGUF's size and modification time and a digest of its own fields, so a changed GGUF
+or a damaged entry is walked again (and said on the console), never read at an old place. Rows are
+dequantised on demand from a memory map: F32, F16, BF16 (the top half of a float32) and Q8_0 (per 32
+values, a float16 scale and 32 int8s). Not here: any other quantisation type, or tensors other than
+a 2-D table.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import mmap
 import struct
@@ -15,7 +19,10 @@ from dataclasses import asdict, dataclass
 from functools import cached_property
 from pathlib import Path
 
-GGML_F32, GGML_F16, GGML_Q8_0 = 0, 1, 8
+from minilm.assets import cache_note, file_stamp, write_atomic
+
+GGML_F32, GGML_F16, GGML_Q8_0, GGML_BF16 = 0, 1, 8, 30
+_BYTES_PER_VALUE = {GGML_F32: 4, GGML_F16: 2, GGML_BF16: 2}
 _SCALAR = {0: "B", 1: "b", 2: "H", 3: "h", 4: "I", 5: "i", 6: "f", 7: "?", 10: "Q", 11: "q", 12: "d"}
 _STRING, _ARRAY = 8, 9
 Q8_0_BLOCK, Q8_0_BYTES = 32, 34
@@ -92,27 +99,22 @@ class GGUFTable:
     """A (rows, dim) table inside a GGUF file, read row by row from a memory map."""
 
     def __init__(self, path: str | Path, place: TensorPlace):
-        if place.ggml_type not in (GGML_F32, GGML_F16, GGML_Q8_0) or len(place.dims) != 2:
+        if place.ggml_type not in (*_BYTES_PER_VALUE, GGML_Q8_0) or len(place.dims) != 2:
             raise ValueError(f"unsupported table: ggml type {place.ggml_type}, dims {place.dims}")
         self.path, self.place = Path(path), place
         self.dim, self.n_rows = place.dims  # GGUF lists the fastest dimension first
 
     @classmethod
     def open(cls, path: str | Path, name: str = "token_embd.weight", *, cache: Path | None = None) -> "GGUFTable":
-        """Find `name` in `path`, reusing the place recorded in `cache` (a JSON file) if any."""
-        if cache is not None and cache.exists():
-            saved = json.loads(cache.read_text())
-            return cls(path, TensorPlace(saved["offset"], tuple(saved["dims"]), saved["ggml_type"]))
-        place, _ = find_tensor(path, name)
-        if cache is not None:
-            cache.write_text(json.dumps(asdict(place)))
+        """Find `name` in `path`, reusing the place recorded in `cache` (a JSON file) while it fits `path`."""
+        place, _ = cached_place(path, name, cache=cache)
         return cls(path, place)
 
     @property
     def row_bytes(self) -> int:
         if self.place.ggml_type == GGML_Q8_0:
             return self.dim // Q8_0_BLOCK * Q8_0_BYTES
-        return self.dim * (4 if self.place.ggml_type == GGML_F32 else 2)
+        return self.dim * _BYTES_PER_VALUE[self.place.ggml_type]
 
     @cached_property
     def _raw(self):
@@ -134,6 +136,8 @@ class GGUFTable:
         """Float32 rows start..stop-1: (stop - start, dim)."""
         import numpy as np
 
+        if not 0 <= start <= stop <= self.n_rows:
+            raise ValueError(f"rows {start}..{stop - 1} are outside this table's 0..{self.n_rows - 1}")
         return self._decode(np.asarray(self._raw[start:stop]))
 
     def _decode(self, raw):
@@ -143,7 +147,55 @@ class GGUFTable:
             return raw.view(np.float32).reshape(len(raw), self.dim).copy()
         if self.place.ggml_type == GGML_F16:
             return raw.view(np.float16).reshape(len(raw), self.dim).astype(np.float32)
+        if self.place.ggml_type == GGML_BF16:  # bfloat16 is the top 16 bits of a float32
+            return (raw.view(np.uint16).astype(np.uint32) << 16).view(np.float32).reshape(len(raw), self.dim)
         blocks = np.ascontiguousarray(raw).view(_q8_0_dtype())  # (rows, blocks): a float16 scale, 32 int8s
         out = np.empty((*blocks.shape, Q8_0_BLOCK), dtype=np.float32)
         np.multiply(blocks["scale"].astype(np.float32)[..., None], blocks["values"], out=out, casting="unsafe")
         return out.reshape(len(raw), self.dim)
+
+
+def cached_place(path: str | Path, name: str, *, cache: Path | None) -> tuple[TensorPlace, str | None]:
+    """`name`'s place in `path`, from `cache` while it fits; else walked and cached again.
+
+    Also returns the key of what was wrong with a cache that had to be rebuilt (said on the console),
+    or None. A cache that cannot be written is skipped: the place is then walked on every open.
+    """
+    stamp = file_stamp(Path(path))
+    if cache is None:
+        return find_tensor(path, name)[0], None
+    place, misfit = _read_place(cache, name, stamp)
+    if place is not None:
+        return place, None
+    if misfit is not None:
+        cache_note(misfit, file=str(cache), source=str(path))
+    place, _ = find_tensor(path, name)
+    record = {**asdict(place), "tensor": name, "file": stamp}
+    try:
+        write_atomic(cache, json.dumps({**record, "digest": _digest(record)}))
+    except OSError as err:
+        cache_note("cache_not_written", file=str(cache), error=f"{type(err).__name__}: {err}")
+    return place, misfit
+
+
+def _read_place(cache: Path, name: str, stamp: dict) -> tuple[TensorPlace | None, str | None]:
+    """The recorded place if it is whole and made from this very file; else why not (None: no cache yet)."""
+    try:
+        record = json.loads(cache.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None, None
+    except (OSError, ValueError):  # unreadable, truncated, not JSON
+        return None, "cache_rebuilt_damaged"
+    if not isinstance(record, dict) or record.get("digest") != _digest({k: v for k, v in record.items() if k != "digest"}):
+        return None, "cache_rebuilt_damaged"  # other keys, or fields edited or rotted after writing
+    if record.get("file") != stamp or record.get("tensor") != name:
+        return None, "cache_rebuilt_stale"  # the GGUF changed since: its old offset would read wrong rows
+    try:
+        place = TensorPlace(int(record["offset"]), tuple(int(d) for d in record["dims"]), int(record["ggml_type"]))
+    except (KeyError, TypeError, ValueError):
+        return None, "cache_rebuilt_damaged"
+    return place, None
+
+
+def _digest(record: dict) -> str:
+    return hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()
