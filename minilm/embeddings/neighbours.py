@@ -37,8 +37,9 @@ class NeighbourIndex:
         self.table = table
         self.unit = torch.empty((table.n_rows, table.dim), dtype=torch.bfloat16)
         for start in range(0, table.n_rows, chunk):  # a chunk at a time: no float32 copy of it all
-            block = _as_tensor(table.block(start, start + chunk)).float()
-            self.unit[start : start + chunk] = torch.nn.functional.normalize(block, dim=1)
+            stop = min(start + chunk, table.n_rows)  # a table's reader may refuse rows past its end
+            block = _as_tensor(table.block(start, stop)).float()
+            self.unit[start:stop] = torch.nn.functional.normalize(block, dim=1)
 
     def nearest(self, vector, k: int = 10, *, exclude: int | None = None) -> list[tuple[int, float]]:
         """The k rows most similar to `vector` by cosine, best first: [(id, cosine), ...]."""

@@ -1,0 +1,98 @@
+"""Nearest neighbours by cosine, against numpy brute force on the array the table was written from.
+
+Why: `NeighbourIndex` ranks all rows in bfloat16 and re-scores the best 8k+1 exactly; a wrong candidate
+count, a missing re-score or an ignored `exclude` gives plausible but wrong neighbours. The reference
+never goes through the code's table reader: a small table is written to a GGUF file with the `gguf`
+package's own `GGUFWriter` (F32, and F16 as Gemma-like files may hold), and the expected neighbours are
+a float64 brute force over the numpy array handed to the writer.
+"""
+
+import numpy as np
+import pytest
+
+from minilm.embeddings.gguf import GGUFTable
+from minilm.embeddings.neighbours import NeighbourIndex, nearest_rows
+
+N_ROWS, DIM = 3000, 48
+
+
+def brute_force(table: np.ndarray, query: np.ndarray, k: int, exclude=None) -> list[tuple[int, float]]:
+    """Every row's cosine with `query` in float64, best first, `exclude` left out."""
+    table, query = table.astype(np.float64), np.asarray(query, dtype=np.float64)
+    cos = table @ query / (np.linalg.norm(table, axis=1) * np.linalg.norm(query))
+    order = [int(j) for j in np.argsort(-cos, kind="stable") if j != exclude]
+    return [(j, float(cos[j])) for j in order[:k]]
+
+
+@pytest.fixture(scope="module", params=["f32", "f16"])
+def written(request, tmp_path_factory):
+    """(source array as the file holds it, GGUFTable over the file) for a random table."""
+    from gguf import GGUFWriter
+
+    rng = np.random.default_rng(7)
+    source = rng.standard_normal((N_ROWS, DIM)).astype(np.float32 if request.param == "f32" else np.float16)
+    path = tmp_path_factory.mktemp("gguf") / f"table-{request.param}.gguf"
+    writer = GGUFWriter(str(path), "gemma3")
+    writer.add_uint32("gemma3.embedding_length", DIM)
+    writer.add_array("tokenizer.ggml.tokens", [f"t{i}" for i in range(N_ROWS)])  # an array the walk must skip
+    writer.add_tensor("token_embd.weight", source)
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    return source.astype(np.float32), GGUFTable.open(path)
+
+
+def test_index_equals_brute_force_for_random_queries(written):
+    """100 random query vectors: the top 10 ids are the brute force's, in order, cosines to 1e-5."""
+    source, table = written
+    index = NeighbourIndex(table)
+    queries = np.random.default_rng(1).standard_normal((100, DIM)).astype(np.float32)
+    for query in queries:
+        expected = brute_force(source, query, 10)
+        got = index.nearest(query, 10)
+        assert [j for j, _ in got] == [j for j, _ in expected]
+        assert [c for _, c in got] == pytest.approx([c for _, c in expected], abs=1e-5)
+
+
+def test_a_rows_neighbours_leave_the_row_out(written):
+    """A row's own vector as the query, as the tab asks: itself (cosine 1) only when not excluded."""
+    source, table = written
+    index = NeighbourIndex(table)
+    for row in (0, 1, 17, 1234, N_ROWS - 1):
+        own = index.nearest(source[row], 5)
+        assert own[0][0] == row and own[0][1] == pytest.approx(1.0, abs=1e-6)
+        got = index.nearest(source[row], 10, exclude=row)
+        assert [j for j, _ in got] == [j for j, _ in brute_force(source, source[row], 10, exclude=row)]
+        assert row not in [j for j, _ in got] and len(got) == 10
+
+
+def test_top_one_is_exact_for_many_queries(written):
+    """500 queries, each near a known row (the row plus small noise): the best match is that row."""
+    source, table = written
+    index = NeighbourIndex(table)
+    rng = np.random.default_rng(2)
+    rows = rng.integers(0, N_ROWS, 500)
+    queries = source[rows] + 0.05 * rng.standard_normal((500, DIM)).astype(np.float32)
+    assert [index.nearest(q, 1)[0][0] for q in queries] == rows.tolist()
+
+
+def test_small_table_neighbours_equal_brute_force():
+    """`nearest_rows` (the hand-made and nn.Embedding tables): order, cosines rounded to 4 places, exclude."""
+    rng = np.random.default_rng(3)
+    table = rng.standard_normal((300, 6)).astype(np.float32)
+    for query in rng.standard_normal((50, 6)).astype(np.float32):
+        expected = brute_force(table, query, 10)
+        got = nearest_rows(table, query, 10)
+        assert [j for j, _ in got] == [j for j, _ in expected]
+        assert [c for _, c in got] == pytest.approx([round(c, 4) for _, c in expected], abs=1e-4)
+    got = nearest_rows(table, table[42], 10, exclude=42)
+    assert [j for j, _ in got] == [j for j, _ in brute_force(table, table[42], 10, exclude=42)]
+    assert nearest_rows(table, table[42], 1) == [(42, 1.0)]
+
+
+def test_known_answers_in_two_dimensions():
+    """Worked by hand: for (1, 0.1), (1, 0) is at 0.995, (0.7, 0.7) at 0.77/0.9949 = 0.774, (0, 1) at 0.0995."""
+    rows = [[1.0, 0.0], [0.0, 1.0], [0.7, 0.7], [-1.0, 0.0]]
+    assert nearest_rows(rows, [1.0, 0.1], k=4) == [(0, 0.995), (2, 0.774), (1, 0.0995), (3, -0.995)]
+    assert nearest_rows(rows, [1.0, 0.1], k=2, exclude=0) == [(2, 0.774), (1, 0.0995)]
