@@ -122,3 +122,125 @@ def test_whitespace_neighbours_are_visible():
     table, _ = tab.neighbours_view(token="0:0", **{**DEFAULTS, "embedding_dim": 13})
     assert 260 in list(table.iloc[:, 1]) and "↵" in list(table.iloc[:, 0])
     assert all(str(t).strip() for t in table.iloc[:, 0])
+
+
+# --- Positions, PCA, every source, validation in both languages ---------------------------------
+
+def local_ids(text: str) -> list[int]:
+    """The local BPE's ids for `text`, from the `tokenizers` library reading assets/tokenizer.json."""
+    from tokenizers import Tokenizer
+
+    return Tokenizer.from_file("assets/tokenizer.json").encode(text, add_special_tokens=False).ids
+
+
+def seeds_embedding(num_embeddings: int, embedding_dim: int, seed: int):
+    """The seed's untrained table, made as the seed makes it: torch.manual_seed, then nn.Embedding."""
+    import torch
+
+    torch.manual_seed(seed)
+    return torch.nn.Embedding(num_embeddings, embedding_dim).weight.detach()
+
+
+def points(trace):
+    import numpy as np
+
+    return np.array([trace.x, trace.y, trace.z], dtype=float).T  # (tokens, 3)
+
+
+@pytest.mark.parametrize("positions", [False, True], ids=["tokens-only", "with-positions"])
+def test_points_are_the_seeds_table_rows_plus_position_rows(positions):
+    """embedding_dim 3 (the slider sends 3.0) shows whole vectors. Without positions a point is row id of
+    nn.Embedding(1024, 3) made after torch.manual_seed(seed); with them, plus row p of nn.Embedding(512, 3)
+    made after torch.manual_seed(seed + 1) (the position table's seed, vectors.py). So with positions the
+    shared "the capital of" of A and B still coincide (same ids, same positions) and each point moved."""
+    import numpy as np
+
+    _, scatter, _, _, _ = view(embedding_dim=3.0, seed=5, positions=positions)
+    tokens, where = seeds_embedding(1024, 3, 5), seeds_embedding(512, 3, 6)
+    for trace, text in zip(scatter.data, (DEFAULTS["text"], DEFAULTS["text_b"])):
+        ids = local_ids(text)
+        expected = tokens[ids] + (where[: len(ids)] if positions else 0)
+        np.testing.assert_allclose(points(trace), expected.numpy(), rtol=1e-6, atol=1e-6)
+    if positions:
+        plain = view(embedding_dim=3.0, seed=5)[1]
+        assert np.abs(points(plain.data[0]) - points(scatter.data[0])).min(axis=1).min() > 1e-3
+    a, b = (points(t) for t in scatter.data)
+    np.testing.assert_array_equal(a[:3], b[:3])
+
+
+def test_pca_axes_are_the_principal_components_of_both_sentences():
+    """PCA on (the dims box half typed, as PCA ignores it): the 3D points are numpy's SVD projection of
+    every token vector of A and B together, up to each axis's sign; axes named PC1..PC3 with shares."""
+    import numpy as np
+
+    note, scatter, _, _, _ = view(embedding_dim=8.0, seed=2, pca=True, dims="20, ")
+    assert not note.startswith("⚠️"), note
+    table = seeds_embedding(1024, 8, 2).numpy()
+    every = np.concatenate([table[local_ids(t)] for t in (DEFAULTS["text"], DEFAULTS["text_b"])]).astype(np.float64)
+    centred = every - every.mean(axis=0)
+    _, s, vt = np.linalg.svd(centred, full_matrices=False)
+    expected = centred @ vt[:3].T
+    got = np.concatenate([points(t) for t in scatter.data])
+    for axis in range(3):
+        sign = np.sign(expected[:, axis] @ got[:, axis])
+        np.testing.assert_allclose(got[:, axis], sign * expected[:, axis], atol=1e-4)
+    share = s**2 / (s**2).sum()
+    titles = [scatter.layout.scene[a].title.text for a in ("xaxis", "yaxis", "zaxis")]
+    assert titles == [f"PC{i + 1} ({round(100 * share[i])}%)" for i in range(3)], titles
+    off = view(embedding_dim=8.0, seed=2, dims="5, 6, 7")[1]
+    np.testing.assert_allclose(points(off.data[0]), table[local_ids(DEFAULTS["text"])][:, 5:8], rtol=1e-6)
+
+
+def test_the_table_as_the_page_sends_it_after_edits():
+    """The page's DataFrame after a learner added a blank row and typed a decimal comma: the blank row is
+    skipped, "0,35" reads as 0.35, every word is drawn on the named features."""
+    edited = pd.concat([DEFAULTS["hand"], pd.DataFrame([["", None, None, None, None]], columns=DEFAULTS["hand"].columns)],
+                       ignore_index=True).astype(object)
+    edited.iloc[2, 3] = "0,35"
+    note, scatter, heatmap, _, _ = view(vectors="hand", hand=edited, pca=False)
+    assert not note.startswith("⚠️"), note
+    assert list(scatter.data[0].text) == ["the", "capital", "of", "united", "states", "france", "germany"]
+    assert scatter.data[0].z[2] == pytest.approx(0.35) and scatter.layout.scene.xaxis.title.text == "hardness"
+    assert len(heatmap.data[0].z) == 7
+
+
+@pytest.mark.parametrize("settings, english, turkish", [
+    (dict(dims="0, 1"), "choose exactly three dimensions, got 2", "tam olarak üç boyut seçin"),
+    (dict(dims="a, b, c"), "dimensions must be three whole numbers", "boyutlar 20, 21, 22 gibi üç tam sayı olmalı"),
+    (dict(embedding_dim=1.0), "embedding_dim must be at least 2, got 1.0", "embedding_dim en az 2 olmalı"),
+    (dict(embedding_dim=65.0), "embedding_dim is capped at 64 here, got 65.0", "embedding_dim burada en çok 64 olabilir"),
+    (dict(seed=3.5), "seed must be a whole number, got 3.5", "seed bir tam sayı olmalı"),
+    (dict(seed=-1), "seed must be at least 0, got -1", "seed en az 0 olmalı"),
+    (dict(text=""), "The text is empty", "Metin boş"),
+    (dict(text="   ", text_b=""), "The text is only whitespace", "Metin yalnızca boşluktan oluşuyor"),
+], ids=["two-dims", "words-as-dims", "dim-1", "dim-65", "seed-3.5", "seed-negative", "empty", "whitespace"])
+def test_bad_settings_are_messages_in_both_languages(settings, english, turkish):
+    for request, words in ((None, english), (TR, turkish)):
+        note, scatter, heatmap, choices, _ = tab.embeddings_view(request=request, **{**DEFAULTS, **settings})
+        assert note.startswith("⚠️") and words in note.replace("\\", ""), note
+        assert scatter is None and heatmap is None and choices["choices"] == []
+
+
+def test_gemma_while_loading_is_a_message_not_an_error(loading_gemma):
+    """The first visitor after a start finds Gemma still converting: a note in their language, no exception."""
+    for request, words in ((None, "Gemma 3 is still loading"), (TR, "Gemma 3 hâlâ yükleniyor")):
+        note, scatter, _, _, _ = tab.embeddings_view(request=request, **{**DEFAULTS, "vectors": "gemma", "dims": "20, 21, 22"})
+        assert note.startswith("⚠️") and words in note.replace("\\", "") and scatter is None
+
+
+def test_gemma_vectors_draw_a_point_per_gemma_token(gemma, monkeypatch):
+    """With Gemma loaded: one point per token of Gemma's own tokenizer (no <bos>), axes dims 20..22, the
+    shared words of A and B on the same points (a lookup), and the A1 note naming what moved."""
+    import numpy as np
+
+    from minilm.embeddings import vectors
+
+    monkeypatch.setattr(vectors, "gemma", lambda wait=True: gemma)
+    note, scatter, _, choices, _ = view(vectors="gemma", dims="20, 21, 22")
+    assert not note.startswith("⚠️"), note
+    counts = [len(gemma.tokenizer.encode(t, add_special_tokens=False)) for t in (DEFAULTS["text"], DEFAULTS["text_b"])]
+    assert [len(t.x) for t in scatter.data] == counts and len(choices["choices"]) == sum(counts)
+    assert [scatter.layout.scene[a].title.text for a in ("xaxis", "yaxis", "zaxis")] == ["dim 20", "dim 21", "dim 22"]
+    a, b = (points(t) for t in scatter.data)
+    np.testing.assert_array_equal(a[:-1], b[:-1])  # "the capital of" are one lookup in both sentences
+    assert not np.array_equal(a[-1], b[-1]) and "**A1.**" in note and "1 moved" in note
