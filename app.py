@@ -52,8 +52,9 @@ def _warm_up() -> None:
 
 def launch(demo: gr.Blocks, **options):
     """Launch with the limits a public Space needs (see docs/security.md)."""
-    from minilm.ui.loaders import GEMMA, NEIGHBOURS
+    from minilm.ui.loaders import GEMMA, NEIGHBOURS, report_on_console
 
+    report_on_console()  # "minilm: Gemma 3: converting the GGUF tokenizer…", "minilm: Gemma 3 ready in 1.2 s"
     GEMMA.start()
     NEIGHBOURS.start()  # waits for Gemma, then builds the neighbour index (~1 s, 320 MB)
     threading.Thread(target=_warm_up, daemon=True).start()

@@ -19,7 +19,8 @@ from dataclasses import asdict, dataclass
 from functools import cached_property
 from pathlib import Path
 
-from minilm.assets import cache_note, file_stamp, write_atomic
+from minilm.assets import cache_dir, cache_note, file_stamp, write_atomic
+from minilm.lang import Note
 
 GGML_F32, GGML_F16, GGML_Q8_0, GGML_BF16 = 0, 1, 8, 30
 _BYTES_PER_VALUE = {GGML_F32: 4, GGML_F16: 2, GGML_BF16: 2}
@@ -155,11 +156,16 @@ class GGUFTable:
         return out.reshape(len(raw), self.dim)
 
 
-def cached_place(path: str | Path, name: str, *, cache: Path | None) -> tuple[TensorPlace, str | None]:
+def place_cache(path: Path) -> Path:
+    """Where the place of `path`'s embedding table is cached: `<stem>.token_embd.json` in the cache folder."""
+    return cache_dir() / f"{Path(path).stem}.token_embd.json"
+
+
+def cached_place(path: str | Path, name: str, *, cache: Path | None) -> tuple[TensorPlace, Note | None]:
     """`name`'s place in `path`, from `cache` while it fits; else walked and cached again.
 
-    Also returns the key of what was wrong with a cache that had to be rebuilt (said on the console),
-    or None. A cache that cannot be written is skipped: the place is then walked on every open.
+    Also returns the note said on the console when a cache did not fit and was rebuilt, or None.
+    A cache that cannot be written is skipped: the place is then walked on every open.
     """
     stamp = file_stamp(Path(path))
     if cache is None:
@@ -167,15 +173,14 @@ def cached_place(path: str | Path, name: str, *, cache: Path | None) -> tuple[Te
     place, misfit = _read_place(cache, name, stamp)
     if place is not None:
         return place, None
-    if misfit is not None:
-        cache_note(misfit, file=str(cache), source=str(path))
+    note = cache_note(misfit, file=str(cache), source=Path(path).name) if misfit is not None else None
     place, _ = find_tensor(path, name)
     record = {**asdict(place), "tensor": name, "file": stamp}
     try:
         write_atomic(cache, json.dumps({**record, "digest": _digest(record)}))
     except OSError as err:
         cache_note("cache_not_written", file=str(cache), error=f"{type(err).__name__}: {err}")
-    return place, misfit
+    return place, note
 
 
 def _read_place(cache: Path, name: str, stamp: dict) -> tuple[TensorPlace | None, str | None]:

@@ -15,8 +15,7 @@ import math
 from functools import lru_cache
 from pathlib import Path
 
-from minilm.assets import cache_dir
-from minilm.embeddings.gguf import GGUFTable
+from minilm.embeddings.gguf import GGUFTable, place_cache
 from minilm.lang import Problem, say
 from minilm.tokens.gemma import Gemma
 
@@ -79,8 +78,7 @@ def _check_ids(ids, n_rows: int) -> None:
 def gemma_table(gemma: Gemma):
     """The embedding table behind a loaded Gemma: GGUF rows, or a safetensors tensor."""
     if gemma.source == "bundled":
-        place_cache = cache_dir() / f"{gemma.path.stem}.token_embd.json"
-        return GGUFTable.open(gemma.path, cache=place_cache)
+        return GGUFTable.open(gemma.path, cache=place_cache(gemma.path))
     return SafetensorsTable(gemma.path)
 
 

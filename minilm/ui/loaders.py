@@ -1,11 +1,13 @@
 """What all visitors share, read-only, each loaded once in the background: Gemma's tokenizer (the
 registry's), the neighbour index over its 262,144 embeddings, and the whole Gemma model.
 
-`LOADER.ready()` gives the value or raises the one "still loading" problem. Not here: what they
-compute (`minilm.tokens.registry`, `minilm.embeddings.neighbours`, `minilm.lm.gemma`).
+`LOADER.ready()` gives the value or raises the one "still loading" problem (a failure once, then
+it tries again); `report_on_console()` prints Gemma's and the index's progress where the app was
+started. Not here: what they compute (`minilm.tokens.registry`, `minilm.embeddings.neighbours`,
+`minilm.lm.gemma`).
 """
 
-from minilm.background import BackgroundLoader
+from minilm.background import BackgroundLoader, console_progress
 from minilm.tokens.registry import GEMMA
 
 
@@ -29,4 +31,11 @@ def _gemma_model(progress):
 NEIGHBOURS = BackgroundLoader(_neighbour_index, what="what_neighbour_index")
 GEMMA_MODEL = BackgroundLoader(_gemma_model, what="what_gemma_model")
 
-__all__ = ["GEMMA", "GEMMA_MODEL", "NEIGHBOURS"]
+
+def report_on_console(stream=None) -> None:
+    """Print each stage of Gemma and of the neighbour index, their readiness and failures (on stderr)."""
+    for loader in (GEMMA, NEIGHBOURS):
+        loader.on_stage = console_progress(loader, stream=stream)
+
+
+__all__ = ["GEMMA", "GEMMA_MODEL", "NEIGHBOURS", "report_on_console"]
