@@ -75,7 +75,8 @@ def read_text_file(path: str | os.PathLike, *, max_bytes: int = MAX_FILE_BYTES) 
     return text
 
 
-_MARKDOWN_SPECIAL = "\\`*_{}[]()#+-.!|~=:"
+# `$` too: gradio's Markdown hands a message whose source holds `$$` to KaTeX, which typeset `$$x$$` typed in a box.
+_MARKDOWN_SPECIAL = "\\`*_{}[]()#+-.!|~=:$"
 
 
 def markdown_literal(text: str) -> str:
