@@ -14,6 +14,8 @@ input) or 1 (anything else).
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 import sys
 import time
 from pathlib import Path
@@ -32,9 +34,20 @@ def _tokenizer(name: str):
     return tokenizer
 
 
+def _folder(path: Path) -> Path:
+    """`path` if it is a folder, else the same one-line FileNotFoundError as a missing input file.
+
+    Checked before any work: a missing output folder would otherwise surface after the encoding (or
+    as a traceback from the tokenizers library, which raises a bare Exception)."""
+    if not path.is_dir():
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(path))
+    return path
+
+
 def _cmd_tokenize(args) -> None:
     from minilm.tokens.files import tokenize_file
 
+    _folder(args.out.parent)
     tokenizer = _tokenizer(args.tokenizer)
     start = time.perf_counter()
     def progress(done: int, total: int) -> None:
@@ -94,7 +107,7 @@ def _cmd_embed(args) -> None:
 def _cmd_train_tokenizer(args) -> None:
     from minilm.tokens.vocab import build_assets
 
-    for path in build_assets(args.corpus, args.out, vocab_size=args.vocab_size):
+    for path in build_assets(args.corpus, _folder(args.out), vocab_size=args.vocab_size):
         print(f"wrote {path}")
 
 

@@ -1,7 +1,9 @@
 """The project's shape: Space front matter, the README's commands, a core that never imports gradio."""
 
 import ast
+import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -23,9 +25,46 @@ def test_readme_has_two_commands_and_ci_runs_the_test_one():
     commands = re.findall(r"```bash\n(.+?)\n```", README.split("## What is here")[0])
     assert len(commands) == 2
     run_app, run_tests = commands
-    assert run_app.endswith("app.py") and "requirements.txt" in run_app
-    assert run_tests.endswith("pytest")
+    assert run_app.endswith(".venv/bin/python app.py") and "requirements.txt -e ." in run_app
+    assert run_tests.endswith(".venv/bin/python -m pytest") and "requirements-test.txt -e ." in run_tests
+    for command in commands:  # Debian's python3 has no venv module without python3-venv
+        assert -1 < command.find("apt-get install -y") < command.find("python3-venv") < command.find("python3 -m venv")
     assert run_tests in (ROOT / ".ci" / "run").read_text().splitlines()
+
+
+def _stub(path: Path, body: str) -> None:
+    path.write_text("#!/bin/sh\n" + body)
+    path.chmod(0o755)
+
+
+def test_ci_starts_from_an_empty_minilm_cache(tmp_path):
+    """.ci/run (a copy, in a scratch checkout, apt-get and python3 stubbed) must hand the test command a
+    new, empty MINILM_CACHE every run, whatever the machine kept: else the first-run conversion of the
+    bundled Gemma is never tested on a reused machine. The folder is removed afterwards."""
+    (tmp_path / "repo" / ".ci").mkdir(parents=True)
+    shutil.copy(ROOT / ".ci" / "run", tmp_path / "repo" / ".ci" / "run")
+    bin_dir, record = tmp_path / "bin", tmp_path / "record"
+    bin_dir.mkdir()
+    _stub(bin_dir / "apt-get", "exit 0\n")
+    # `python3 -m venv .venv` makes a venv whose pip does nothing and whose python, as pytest, records
+    # the cache folder it was given and what that folder held.
+    _stub(bin_dir / "python3", f"""mkdir -p .venv/bin
+printf '#!/bin/sh\\nexit 0\\n' > .venv/bin/pip
+printf '#!/bin/sh\\necho "$MINILM_CACHE $(ls -A "$MINILM_CACHE" | wc -l) $*" >> {record}\\n' > .venv/bin/python
+chmod +x .venv/bin/pip .venv/bin/python
+""")
+    warm = tmp_path / "warm"
+    (warm / "gemma-3-270m-x").mkdir(parents=True)  # what a reused machine kept
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "HOME": str(tmp_path), "MINILM_CACHE": str(warm)}
+    for _ in range(2):
+        done = subprocess.run(["bash", str(tmp_path / "repo" / ".ci" / "run")], env=env, capture_output=True, text=True,
+                              timeout=60)
+        assert done.returncode == 0, done.stderr
+    runs = [line.split() for line in record.read_text().splitlines()]
+    assert [run[2:] for run in runs] == [["-m", "pytest"]] * 2
+    caches = [Path(run[0]) for run in runs]
+    assert caches[0] != caches[1] and warm not in caches and all(run[1] == "0" for run in runs), runs
+    assert not any(cache.exists() for cache in caches), "the CI cache folder was left behind"
 
 
 def test_gemma_terms_are_stated():
