@@ -137,15 +137,28 @@ def test_numbers_follow_the_language():
 
 
 def test_windows_summary_and_say_follow_the_language():
+    """100 tokens, context_length 12, stride 5, by hand: windows start at 0, 5, ..., 85 (85 + 13 <= 100 < 90 + 13),
+    18 of them; neighbours share 12 - 5 = 7 tokens; the last input ends at token 96, so 97..99 (3) are in
+    no input; targets cover 1..97, so 0, 98 and 99 (3) are never one. Every expected text is written here."""
     stats = window_stats(100, 12, 5, keep_tail=False)
-    tr = windows_summary(stats, 1, "tr")
     en = windows_summary(stats, 1, "en")
-    assert "pencere" in tr and "windows" not in tr
-    assert "windows" in en and "pencere" not in en
-    assert "{" not in tr and "}" not in tr
+    assert en == (
+        "**100 tokens → 18 windows → 18 batches** of up to 1.\n\n"
+        "`x` and `y` are `[1, 12]` tensors (batch, context_length).\n\n"
+        "Consecutive windows share 7 tokens (stride 5 < context_length 12).\n\n"
+        "3 tokens are in no input (gaps and the dropped tail). 3 tokens are never a target.")
+    assert windows_summary(stats, 1, "tr") == (
+        "**100 token → 18 pencere → 18 batch** (en çok 1 pencere).\n\n"
+        "`x` ve `y`, `[1, 12]` boyutlu tensörlerdir (batch, context_length).\n\n"
+        "Ardışık pencereler 7 token paylaşır (stride 5 < context_length 12).\n\n"
+        "3 token hiçbir girdide yok (boşluklar ve atılan kuyruk). 3 token hiç hedef olmuyor.")
     assert windows_summary(stats, 1, "xx") == en  # any other language: English
-    assert say("windows_mistake", "tr") == TR["windows_mistake"]
-    assert say("windows_mistake", "en") == EN["windows_mistake"]
+    assert say("windows_mistake", "en").startswith(
+        "\n\n**The mistake, shown in red:** with `y = x` the target at each position is the token the model is\n")
+    assert say("windows_mistake", "tr").startswith(
+        "\n\n**Kırmızıyla gösterilen hata:** `y = x` olduğunda her konumdaki hedef, modelin zaten okumakta olduğu token’dır.\n")
+    assert "The right target is `x` shifted by one token." in say("windows_mistake", "en")
+    assert "Doğru hedef, bir token kaydırılmış `x`’tir." in say("windows_mistake", "tr")
 
 
 # --- In Chromium -------------------------------------------------------------------------------
