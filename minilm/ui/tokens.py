@@ -66,7 +66,8 @@ def gemma_column(settings: TokensSettings, lang: str):
         tone = "progress" if err.key == "still_loading" else "error"
         return None, figures.message_html(err.words(lang), tone=tone), tone == "progress"
     tok = settings.analyze(loaded.tokenizer)
-    notice = figures.message_html(words(loaded.notice, lang)) if loaded.notice else ""
+    said = (loaded.notice, *loaded.notes)  # why not the Hub; what the cache needed (rebuilt, elsewhere)
+    notice = "".join(figures.message_html(item.words(lang)) for item in said if item is not None)
     title = say("vocab_title", lang, name=loaded.label_in(lang), n=len(loaded.tokenizer))
     return tok, figures.tokenization_html(tok, title=title, lang=lang) + notice, False
 

@@ -305,3 +305,21 @@ def test_gemma_that_cannot_load_says_why_and_retries_without_restart(bundle, mon
     assert registry.get_tokenizer("bpe").encode(TEXT) == bundle.ids  # the rest works
     monkeypatch.setattr(gemma_module, "run_converter", lambda gguf_path, out_dir: shutil.copyfile(CONVERTED, out_dir / "tokenizer.json"))
     _same_as_clean(registry.gemma(wait=True), bundle)  # no restart needed
+
+
+def test_the_page_says_what_the_cache_needed(bundle, monkeypatch):
+    """The Tokens tab's Gemma column says a rebuild in the visitor's language, beside Gemma's tokens."""
+    import minilm.tokens.registry as registry
+    from minilm.background import BackgroundLoader
+    from minilm.tokens.settings import TokensSettings
+    from minilm.ui.tokens import gemma_column
+
+    load_bundled()
+    bundle.place.write_text(json.dumps({"other": 1}))
+    loader = BackgroundLoader(gemma_module.load_gemma, what="Gemma 3")
+    monkeypatch.setattr(registry, "GEMMA", loader)
+    loader.wait(30)
+    settings = TokensSettings(text=TEXT, tokenizer="bpe")
+    tok, html_en, polling = gemma_column(settings, "en")
+    assert list(tok.ids) == bundle.ids and not polling and "was damaged; it was removed and made again" in html_en
+    assert "bozuktu; silindi" in gemma_column(settings, "tr")[1]
