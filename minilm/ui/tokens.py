@@ -146,6 +146,12 @@ def token_ids_file(path=None, tokenizer: str = "bpe", add_special_tokens: bool =
     return str(out), say_md("token_ids_made", lang, n=len(ids), file=name, chars=len(text), tokenizer=label)
 
 
+def token_ids(path=None, tokenizer: str = "bpe", add_special_tokens: bool = True, request: gr.Request = None):
+    """Encode a whole .txt file (or, with none, the bundled corpus) with a registered tokenizer; returns
+    token_ids.txt (the ids, space-separated) and a note on what was encoded."""
+    return token_ids_file(path, tokenizer, add_special_tokens, request=request)
+
+
 def tokenize(text: str = EXAMPLES[0], tokenizer: str = "bpe", add_special_tokens: bool = True) -> dict:
     """Tokenize text with a local tokenizer (see `tokenizer_names`) and with Gemma 3.
 
@@ -217,8 +223,12 @@ def build_tokens_tab():
     bpe_button.click(build_own_bpe, [bpe_source, bpe_file, vocab_size, own], [own, tokenizer, own_status],
                      api_name="build_bpe", api_visibility="private",
                      ).then(**view, api_name="tokenize_view_built", api_visibility="private")
-    ids_button.click(token_ids_file, inputs_kwargs={"path": ids_source, "tokenizer": ids_with, "add_special_tokens": add_bos,
-                                                    "own": own}, outputs=[ids_file, ids_status], api_name="token_ids")
+    ids_fields = {"path": ids_source, "tokenizer": ids_with, "add_special_tokens": add_bos}
+    # The page's button may use the visitor's own tokenizers (session state, which API and MCP calls do not
+    # share); the API's /token_ids, triggered by no event, offers the registered ones.
+    ids_button.click(token_ids_file, inputs_kwargs={**ids_fields, "own": own}, outputs=[ids_file, ids_status],
+                     api_name="token_ids_view", api_visibility="private")
+    gr.on([], token_ids, inputs_kwargs=ids_fields, outputs=[ids_file, ids_status], api_name="token_ids")
     gr.api(tokenize, api_name="tokenize")
     refresh = lambda load: load.then(**view, api_name="tokenize_view_load", api_visibility="private")  # noqa: E731
     return text, TabParts(refresh, {"text": text, "tokenizer": tokenizer})

@@ -4,10 +4,8 @@ Its source, tokenizer, context_length and stride follow the Windows tab's (and c
 and the page says which windows train and which are held out. Each visitor's model lives in their
 session; runs are queued one at a time. Stop asks the run to end after its current step (a flag the
 loop reads, not a cancelled event), so the model trained so far reaches the session. Not here: the
-model, the loop, the chart and the words (`minilm.lm`, `minilm.lang`).
+model, the loop, the chart and the words (`minilm.lm`, `minilm.lang`); the session-free API (`minilm.ui.train_api`).
 """
-
-from typing import Iterator
 
 import gradio as gr
 import pandas as pd
@@ -19,7 +17,8 @@ from minilm.lm.stop import StopFlags
 from minilm.text import clean_text
 from minilm.tokens.registry import get_tokenizer
 from minilm.ui.loaders import GEMMA, GEMMA_MODEL
-from minilm.ui.page import T, api_error, language, problem, say_md, tokenizer_choices
+from minilm.ui.page import T, language, problem, say_md, tokenizer_choices
+from minilm.ui.train_api import next_token, sample, train
 from minilm.values import whole_number
 
 SOURCES = (("corpus_source", "corpus"), ("my_txt", "file"), ("prompt_source", "text"))
@@ -96,31 +95,6 @@ def _stream(runs, settings: TrainSettings, split, lang: str):
         yield status, figures.loss_figure(history, n_vocab, lang), trained
     if settings.mistake and not stopped:
         yield status + "\n\n" + say("train_mistake", lang), figures.loss_figure(history, n_vocab, lang), gr.update()
-
-
-def train(source: str = "corpus", text: str = "", tokenizer: str = "bpe", context_length: int = 12, stride: int = 12,
-          batch_size: int = 32, n_blocks: int = 2, embedding_dim: int = 64, steps: int = 600, lr: float = 3e-3,
-          seed: int = 0, mistake: bool = False) -> Iterator[dict]:
-    """Train the tiny LM on the windows of `source` ("corpus" or "text"), streaming its progress.
-
-    Yields {"run", "step", "steps", "train_loss", "val_loss", "done", "stopped"} at step 0 (the untrained
-    model: train_loss None) and every 10 steps (every step in runs of up to 10 steps); run is
-    "next_token", or "mistake" for the y = x run that follows when `mistake` is true.
-    """
-    from minilm.lm.train import training_runs
-
-    try:
-        if source not in ("corpus", "text"):
-            raise Problem("not_choice", name="source", options="corpus, text", value=repr(source))
-        settings = TrainSettings(source=source, text=text, tokenizer=tokenizer, context_length=context_length,
-                                 stride=stride, batch_size=batch_size, n_blocks=n_blocks, embedding_dim=embedding_dim,
-                                 steps=steps, lr=lr, seed=seed, mistake=mistake)
-        runs = training_runs(settings, wait=False)
-    except ValueError as err:
-        raise api_error(err) from None
-    for run, config, event in runs:
-        yield {"run": run, "step": event.step, "steps": config.steps, "train_loss": event.train_loss,
-               "val_loss": event.val_loss, "done": event.done, "stopped": event.stopped}
 
 
 def sample_text(trained, prompt, temperature, top_k, request: gr.Request = None):
@@ -296,11 +270,17 @@ def build_train_tab(prompt: gr.Textbox, windows: dict):
     a4.click(lambda: (0, 2), None, [n_blocks, steps], api_name="train_a4", api_visibility="private", show_progress="hidden",
              ).then(arm_stop, None, None, api_name="train_a4_arm", api_visibility="private", concurrency_limit=None,
                     show_progress="hidden").then(**run, api_name="train_a4_view", api_visibility="private")
-    sample_button.click(sample_text, [model, sample_prompt, temperature, top_k], sampled, api_name="sample")
-    emb_button.click(embeddings_before_after, [model, emb_sentence], [emb_plot, emb_note], api_name="embeddings_before_after")
+    # The page's Sample, Before/after and Next token read the session's model, which API and MCP calls do
+    # not share: private here; `sample` and `next_token` are their session-free API (and MCP) twins.
+    sample_button.click(sample_text, [model, sample_prompt, temperature, top_k], sampled, api_name="sample_view",
+                        api_visibility="private")
+    gr.api(sample, api_name="sample", concurrency_limit=1, concurrency_id="train")
+    emb_button.click(embeddings_before_after, [model, emb_sentence], [emb_plot, emb_note], api_name="embeddings_before_after",
+                     api_visibility="private")
     next_view = dict(fn=next_tokens, inputs=[model, next_prompt], outputs=[tiny_table, gemma_table, next_note, gemma_timer],
                      concurrency_limit=1, concurrency_id="gemma-model")
-    next_button.click(**next_view, api_name="next_token")
+    next_button.click(**next_view, api_name="next_token_view", api_visibility="private")
+    gr.api(next_token, api_name="next_token", concurrency_limit=1, concurrency_id="gemma-model")
     gemma_timer.tick(**next_view, api_name="next_token_tick", api_visibility="private", show_progress="hidden")
     def refresh(load):
         load.then(table_headers, [tiny_table, gemma_table], [tiny_table, gemma_table], api_name="next_token_headers",
