@@ -77,13 +77,21 @@ def test_hub_layout_equals_transformers_embed_tokens(tiny_hub_folder):
 
 @pytest.mark.slow
 def test_neighbours_equal_brute_force(gemma):
-    table = emb.gemma_table(gemma)
-    index = NeighbourIndex(table)
-    full = torch.nn.functional.normalize(torch.from_numpy(table.block(0, table.n_rows)), dim=1)
+    """Over Gemma's whole vocabulary, against a reference that shares no code with the index: the table
+    as the `gguf` package reads and dequantises it, and a numpy brute force. (Fast checks on small
+    GGUFs written by `gguf.GGUFWriter`: test_neighbours.py.)"""
+    import numpy as np
+    from gguf import GGUFReader
+    from gguf.quants import dequantize
+
+    tensor = next(t for t in GGUFReader(gemma.path).tensors if t.name == "token_embd.weight")
+    full = dequantize(tensor.data, tensor.tensor_type).astype(np.float64)
+    full /= np.linalg.norm(full, axis=1, keepdims=True)
+    index = NeighbourIndex(emb.gemma_table(gemma))
     for token_id in (5279, 61034, 48117, 236_743):
         scores = full @ full[token_id]
-        expected = [int(i) for i in torch.topk(scores, 11).indices if int(i) != token_id][:10]
-        got = index.nearest(table.rows([token_id])[0], 10, exclude=token_id)
+        expected = [int(i) for i in np.argsort(-scores) if i != token_id][:10]
+        got = index.nearest(full[token_id].astype(np.float32), 10, exclude=token_id)
         assert [i for i, _ in got] == expected
         assert [c for _, c in got] == pytest.approx([float(scores[i]) for i in expected], abs=1e-5)
 
