@@ -246,3 +246,31 @@ def test_code_for_an_uploaded_tokenizer_gives_the_page_ids(gemma, tmp_path, monk
     local, _, _, code, _, _ = view(SEED, "upload", own)
     assert 'Tokenizer("kelime.json")' in code
     assert _run(code, mine, monkeypatch)["ids"] == chip_ids(local)
+
+
+# --- an uploaded tokenizer runs in the sandbox's worker, not here (issue 12, docs/security.md) --------
+
+def _panicking_upload(tmp_path) -> str:
+    """A valid tokenizer.json whose pre-tokenizer regex `(a+)+$` panics in Rust on a long run of 'a'
+    (Oniguruma's retry limit), raising pyo3's PanicException, a BaseException no handler catches."""
+    import json
+
+    config = json.loads((ASSETS / "tokenizer.json").read_text(encoding="utf-8"))
+    config["pre_tokenizer"] = {"type": "Split", "pattern": {"Regex": "(a+)+$"}, "behavior": "Isolated", "invert": False}
+    path = tmp_path / "panics.json"
+    path.write_text(json.dumps(config), encoding="utf-8")
+    return str(path)
+
+
+def test_uploaded_tokenizer_runs_in_the_worker(loading_gemma, tmp_path):
+    """The upload is checked in the sandbox and must also be used there: its panic comes back as a
+    message on the page, and the same upload then tokenizes ordinary text."""
+    own, choice, message = tab.upload_tokenizer(_panicking_upload(tmp_path), {})
+    assert choice["value"] == "upload" and "Loaded panics.json" in seen(message)
+    local, _, _, _, status, _ = view("a" * 19_999 + "!", "upload", own)
+    assert "mlm-chip" not in local and seen(status).startswith("⚠️ panics.json: PanicException"), status
+    long_a = tmp_path / "long.txt"
+    long_a.write_text("a" * 5_000 + "!\n", encoding="utf-8")
+    path, message = tab.token_ids_file(str(long_a), "upload", True, own)  # the whole-file route too
+    assert path is None and seen(message).startswith("⚠️ panics.json: PanicException"), message
+    assert "▁capital" in view(SEED, "upload", own)[0]

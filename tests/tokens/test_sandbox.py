@@ -157,3 +157,23 @@ def test_redos_call_is_stopped_after_5_s_and_the_next_call_works():
     start = time.monotonic()
     assert handle.encode("a b paris") == Tokenizer.from_str(data.decode()).encode("a b paris")
     assert time.monotonic() - start < 5  # a new worker, the JSON sent again
+
+
+def test_cli_runs_a_tokenizer_path_in_the_worker(tmp_path, capsys):
+    """`python -m minilm tokenize --tokenizer some/tokenizer.json` is the sandbox's route too: a
+    tokenizer that panics in Rust on a long run of 'a' (`(a+)+$`) ends as an error line and status 2,
+    not as a PanicException (a BaseException) out of this process."""
+    from minilm.cli import main
+
+    evil = tmp_path / "panics.json"
+    evil.write_bytes(_with(pre_tokenizer=_split("(a+)+$")))
+    src = tmp_path / "long.txt"
+    src.write_text("a" * 5_000 + "!\n", encoding="utf-8")
+    out = tmp_path / "token_ids.txt"
+    assert main(["tokenize", str(src), "-o", str(out), "--tokenizer", str(evil)]) == 2
+    assert "error: panics.json: PanicException" in capsys.readouterr().err
+    assert not out.exists()
+    src.write_text("the capital of france is paris\n", encoding="utf-8")
+    assert main(["tokenize", str(src), "-o", str(out), "--tokenizer", str(evil)]) == 0
+    in_process = Tokenizer.from_str(evil.read_text())  # safe on this text: the reference ids
+    assert out.read_text().split() == [str(i) for i in in_process.encode("the capital of france is paris\n")]
