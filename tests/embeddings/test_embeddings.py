@@ -141,8 +141,14 @@ def test_figures_hold_their_data():
     b = sentence_vectors("the capital of germany", name="B", tokenizer=tok, embed=embed)
     scatter, heatmap, _ = embedding_views([a, b], dims="0, 1, 2", lines=True)
     assert len(scatter.data) == 2 and [len(t.x) for t in scatter.data] == [len(a.ids), len(b.ids)]
-    assert list(scatter.data[0].x) == pytest.approx(a.vectors[:, 0].tolist())
-    assert [row[0] for row in scatter.data[0].customdata] == list(a.ids)
+    from tokenizers import Tokenizer
+
+    ids = Tokenizer.from_file("assets/tokenizer.json").encode("the capital of france", add_special_tokens=False).ids
+    torch.manual_seed(0)  # the seed's untrained table: torch.manual_seed, then nn.Embedding
+    seeds_rows = torch.nn.Embedding(len(tok), 4).weight.detach()[ids]
+    assert list(scatter.data[0].x) == pytest.approx(seeds_rows[:, 0].tolist())
+    assert list(scatter.data[0].z) == pytest.approx(seeds_rows[:, 2].tolist())
+    assert [row[0] for row in scatter.data[0].customdata] == ids
     assert "lines" in scatter.data[0].mode and scatter.layout.scene.xaxis.title.text == "dim 0"
     assert len(heatmap.data[0].z) == len(a.ids) + len(b.ids) and heatmap.data[0].z[0][0] == pytest.approx(1.0)
 
@@ -156,10 +162,15 @@ def test_hand_made_table_is_plotted_directly():
 
 
 def test_too_many_tokens_are_cut_and_said():
-    from minilm.embeddings.figures import MAX_POINTS
+    """600 words: only the first 256 tokens are drawn (more are unreadable as labels), and the note says
+    how many were left out (the token count from the `tokenizers` library reading the file itself)."""
+    from tokenizers import Tokenizer
 
+    n = len(Tokenizer.from_file("assets/tokenizer.json").encode("paris " * 600, add_special_tokens=False).ids)
     tok = get_tokenizer("bpe")
     table = emb.random_embedding(len(tok), 4, seed=0)
     long = sentence_vectors("paris " * 600, name="A", tokenizer=tok, embed=lambda ids: table(torch.tensor(ids)).detach())
-    _, _, notes = embedding_views([long], dims=(0, 1, 2))
-    assert len(long.ids) == MAX_POINTS and f"beyond {MAX_POINTS} not drawn" in " ".join(n.words("en") for n in notes)
+    scatter, _, notes = embedding_views([long], dims=(0, 1, 2))
+    assert len(long.ids) == 256 and len(scatter.data[0].x) == 256
+    words = " ".join(n.words("en") for n in notes)
+    assert f"A: {n - 256} tokens beyond 256 not drawn" in words, words

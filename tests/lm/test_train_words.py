@@ -11,7 +11,6 @@ from types import SimpleNamespace
 import pytest
 from babel.numbers import format_decimal
 
-from minilm.lang import EN, TR
 from minilm.lm import figures
 from minilm.lm.settings import TrainConfig, TrainSettings, split_windows
 from minilm.lm.train import train, training_runs
@@ -152,8 +151,8 @@ def test_next_token_tables_show_whitespace_and_mark_special_tokens(gemma):
     assert [r[0] for r in rows] == ["↵", "↵↵", "↵↵↵", "◆ <start_of_image>", "<b>"]
     assert [r[2] for r in rows] == ["0,5000", "0,2500", "0,1250", "0,0625", "0,0100"]
     assert special == ["<start_of_image>"]
-    assert figures.next_token_headers("tr") == [TR["col_next_token"], TR["col_token_id"], TR["col_probability"]]
-    assert TR["col_probability"] == "olasılık" and EN["col_next_token"] == "next token"
+    assert figures.next_token_headers("tr") == ["bir sonraki token", "token id’si", "olasılık"]
+    assert figures.next_token_headers("en")[0] == "next token"
 
 
 def test_before_after_plot_in_turkish():
@@ -164,7 +163,7 @@ def test_before_after_plot_in_turkish():
                        TrainConfig(steps=3, n_blocks=0)))[-1].model
     fig, note = figures.before_after_figure(model, get_tokenizer("bpe"), "the capital of france is paris", "tr")
     assert [t.name for t in fig.data] == ["önce", "sonra"]
-    assert fig.layout.title.text == TR["before_after_title"]
+    assert fig.layout.title.text == "eğitimden önce ve sonra token gömmeleri"
     axes = [fig.layout.scene[a].title.text for a in ("xaxis", "yaxis", "zaxis")]
     assert all("%" in a and a[a.index("%") + 1].isdigit() for a in axes), axes  # %54, as Turkish writes it
     assert "yayılımın %" in note and "PCA" in note and fig.layout.separators == ",."
