@@ -323,3 +323,26 @@ def test_the_page_says_what_the_cache_needed(bundle, monkeypatch):
     tok, html_en, polling = gemma_column(settings, "en")
     assert list(tok.ids) == bundle.ids and not polling and "was damaged; it was removed and made again" in html_en
     assert "bozuktu; silindi" in gemma_column(settings, "tr")[1]
+
+
+@pytest.mark.slow
+def test_real_conversion_heals_a_truncated_bundled_tokenizer(gemma, tmp_path, monkeypatch):
+    """Once for real: the bundled GGUF's converted tokenizer.json cut short, converted again by transformers
+    in a child process, gives the ids of the intact cache."""
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    gguf_path = cache / gemma.path.name
+    try:
+        os.link(gemma.path, gguf_path)  # 250 MB: shared, not copied, and the same stamp
+    except OSError:
+        shutil.copyfile(gemma.path, gguf_path)
+    folder = next(gemma.path.parent.glob("gemma-3-270m-*/"))
+    shutil.copytree(folder, cache / folder.name)
+    converted = cache / folder.name / "tokenizer.json"
+    converted.write_bytes(converted.read_bytes()[:1_000_000])
+    monkeypatch.setenv("MINILM_CACHE", str(cache))
+    healed = load_bundled()
+    assert _keys(healed)[:1] == ["cache_rebuilt_damaged"]
+    for text in (TEXT, "Merhaba dünya! 🌍 <start_of_turn>user", "   tabs\tand\nnewlines"):
+        assert healed.tokenizer.encode(text) == gemma.tokenizer.encode(text)
+    np.testing.assert_array_equal(gemma_table(healed).rows([2, 5, 262143]), gemma_table(gemma).rows([2, 5, 262143]))
