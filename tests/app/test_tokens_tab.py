@@ -274,3 +274,47 @@ def test_uploaded_tokenizer_runs_in_the_worker(loading_gemma, tmp_path):
     path, message = tab.token_ids_file(str(long_a), "upload", True, own)  # the whole-file route too
     assert path is None and seen(message).startswith("⚠️ panics.json: PanicException"), message
     assert "▁capital" in view(SEED, "upload", own)[0]
+
+
+# --- the caps, as the README states them (numbers written here, never read from the code) ------------
+
+def test_text_cap_through_the_tab_and_the_api(loading_gemma):
+    """20,000 characters are tokenized; 20,001 are a message on the page and a gr.Error for API callers."""
+    import gradio as gr
+
+    local, _, _, _, status, _ = view("a" * 20_000)
+    assert "mlm-chip" in local and "20,000 characters" in html.unescape(local) and not status.startswith("⚠️")
+    local, _, _, _, status, _ = view("a" * 20_001)
+    assert "mlm-chip" not in local
+    assert seen(status) == "⚠️ The text has 20,001 characters; the limit here is 20,000. Use a text file for longer input."
+    assert len(tab.tokenize("a" * 20_000)["local"]["ids"]) > 1
+    with pytest.raises(gr.Error, match="20,001 characters; the limit here is 20,000"):
+        tab.tokenize("a" * 20_001)
+
+
+def test_text_file_over_20_mib_is_refused_by_the_tab(loading_gemma, tmp_path):
+    src = tmp_path / "big.txt"
+    src.write_bytes(b"a" * (20 * 1024 * 1024 + 1))
+    path, message = tab.token_ids_file(str(src), "bpe", True, {})
+    assert path is None
+    assert seen(message) == "⚠️ big.txt is 20,971,521 bytes; the limit is 20,971,520 bytes (20 MiB)."
+
+
+def test_launch_caps_uploads_at_60_mib(monkeypatch):
+    """app.launch hands gradio max_file_size; gradio reads "60mb" as 60 MiB (checked live in test_abuse)."""
+    from types import SimpleNamespace
+
+    from gradio.utils import _parse_file_size
+
+    import app
+    import minilm.ui.loaders as loaders
+
+    idle = SimpleNamespace(start=lambda: None)  # no Gemma, no neighbour index: only the options matter
+    monkeypatch.setattr(loaders, "GEMMA", idle)
+    monkeypatch.setattr(loaders, "NEIGHBOURS", idle)
+    monkeypatch.setattr(app, "_warm_up", lambda: None)
+    given = {}
+    demo = SimpleNamespace(queue=lambda **options: given.update(queue=options),
+                           launch=lambda **options: given.update(launch=options))
+    app.launch(demo)
+    assert _parse_file_size(given["launch"]["max_file_size"]) == 60 * 1024 * 1024

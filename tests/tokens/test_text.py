@@ -1,10 +1,17 @@
-"""What people type and upload: repaired where possible, refused with a reason otherwise."""
+"""What people type and upload: repaired where possible, refused with a reason otherwise.
+
+The caps are the README's ("Limits and hostile input", docs/security.md's "Server-side limits"),
+written here as numbers, never read from `minilm.text`: 20,000 characters per request, 20 MiB per text file.
+"""
 
 import codecs
 
 import pytest
 
-from minilm.text import MAX_CHARS, clean_text, decode_upload, read_text_file
+from minilm.text import clean_text, decode_upload, read_text_file
+
+MAX_CHARS = 20_000  # the README's cap, as the learner reads it
+MIB = 1024 * 1024
 
 
 @pytest.mark.parametrize(
@@ -66,3 +73,37 @@ def test_read_text_file_limits(tmp_path):
     with pytest.raises(ValueError, match="empty"):
         read_text_file(empty)
     assert read_text_file(big) == "a" * 2048
+
+
+def test_text_cap_is_20000_characters():
+    """20,000 characters pass untouched; one more is refused with both numbers in the message."""
+    assert clean_text("a" * 20_000) == ("a" * 20_000, [])
+    with pytest.raises(ValueError, match="The text has 20,001 characters; the limit here is 20,000"):
+        clean_text("a" * 20_001)
+
+
+@pytest.fixture(scope="module")
+def files_at_the_cap(tmp_path_factory):
+    """Text files of exactly 20 MiB and 20 MiB + 1 byte (plain ASCII: only the size can be wrong)."""
+    folder = tmp_path_factory.mktemp("cap")
+    at, over = folder / "at.txt", folder / "over.txt"
+    at.write_bytes(b"a" * (20 * MIB))
+    over.write_bytes(b"a" * (20 * MIB + 1))
+    return at, over
+
+
+def test_text_file_cap_is_20_mib(files_at_the_cap):
+    at, over = files_at_the_cap
+    assert len(read_text_file(at)) == 20 * MIB
+    with pytest.raises(ValueError, match=r"over.txt is 20,971,521 bytes; the limit is 20,971,520 bytes \(20 MiB\)"):
+        read_text_file(over)
+
+
+def test_cli_refuses_a_text_file_over_20_mib(files_at_the_cap, tmp_path, capsys):
+    """`python -m minilm tokenize` reads files as the tab does: one byte over is an error line, status 2."""
+    from minilm.cli import main
+
+    out = tmp_path / "token_ids.txt"
+    assert main(["tokenize", str(files_at_the_cap[1]), "-o", str(out)]) == 2
+    assert "error: over.txt is 20,971,521 bytes; the limit is 20,971,520 bytes" in capsys.readouterr().err
+    assert not out.exists()
