@@ -5,7 +5,8 @@ load-once tokenizers and tables are what keep a public Space answering when a cl
 same time. Each of 50 gradio_client clients (one thread each) makes 3 calls mixing /tokenize,
 /windows and /embed (mostly the cheap seeded table, a few with Gemma's), every round. Every call
 must be answered (only gradio's documented "queue is full" is an acceptable refusal; with 50
-callers and room for 64 none is expected), the whole test must end within 180 s, and the app's
+callers and room for 64 none is expected), the rounds must end within 480 s (10x the ~48 s they
+take on 2 CPUs: a budget for a hang, not a speed test; bench/load.py measures speed), and the app's
 memory must be flat from round to round: a leak per request would show as RSS growing by round.
 
 The app runs in this process (the `app_url` fixture), so psutil.Process() is the app's RSS; the
@@ -30,7 +31,7 @@ from minilm.assets import corpus_text
 
 pytestmark = pytest.mark.slow
 N_CLIENTS, CALLS, ROUNDS = 50, 3, 3
-BUDGET_S = 180
+BUDGET_S = 480  # the rounds took 48 s here (2 CPUs, other work running): 10x room
 # Measured on this machine (2 CPUs, 17:20-17:42 UTC): RSS after round 3 minus after round 1 was
 # +30, +30 and +37 MB in three runs of this test (~1.75 GB: app, Gemma, the neighbour index and the
 # 50 clients); bench/load.py, app alone in a child: +24 MB over 3 rounds, and over 30 rounds (4,500
@@ -89,6 +90,13 @@ def run_round(clients, round_no: int):
     return records
 
 
+def close_all(clients) -> None:
+    """Close every client at once: each close waits up to 1 s for its heartbeat thread, so 50 in a
+    row cost ~45 s of the suite; in parallel they cost ~1 s."""
+    with ThreadPoolExecutor(max_workers=len(clients)) as pool:
+        list(pool.map(Client.close, clients))
+
+
 def percentile(values, q):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
@@ -114,8 +122,9 @@ def test_fifty_clients_three_rounds(app_url, capsys):
                               percentile(latencies, 0.95)))
         elapsed = time.monotonic() - started
     finally:
-        for c in clients:
-            c.close()
+        closing = time.monotonic()
+        close_all(clients)
+        closed_s = time.monotonic() - closing
 
     errors = Counter(e for _, _, e in all_records if e)
     by_kind = defaultdict(list)
@@ -134,10 +143,11 @@ def test_fifty_clients_three_rounds(app_url, capsys):
                   f" RSS after {rss[i]:.0f} MB")
         print(f"[load]   RSS before {rss[0]:.0f} MB; round 3 - round 1: {rss[-1] - rss[1]:+.0f} MB"
               f" (load average {', '.join(f'{x:.1f}' for x in psutil.getloadavg())})")
+        print(f"[load]   {N_CLIENTS} clients closed in {closed_s:.1f} s")
 
     other = {e: n for e, n in errors.items() if not e.startswith("queue full")}
     assert not other, f"errors other than a full queue: {other}"
     assert len(ok) >= 0.9 * len(all_records), f"too many refusals: {dict(errors)}"
     assert elapsed < BUDGET_S, f"{len(all_records)} calls took {elapsed:.0f} s (budget {BUDGET_S} s)"
     assert rss[-1] - rss[1] < MAX_RSS_GROWTH_MB, f"RSS grew {rss[-1] - rss[1]:.0f} MB from round 1 to round {ROUNDS}"
-    assert statistics.median(ok) < 10  # a sanity bound; the figures above are the measurement
+    assert statistics.median(ok) < 20  # a sanity bound (measured median 1.6 s); the figures above are the measurement
