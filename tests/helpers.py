@@ -1,17 +1,32 @@
-"""Helpers the test modules share: the seed's reference windows, launching the app, Chromium's settings,
-hand-made queue posts."""
+"""Helpers the test modules share: the seed's reference windows, launching the app, Chromium's settings
+and its network fence, hand-made queue posts."""
 
 import contextlib
 import json
 import shutil
 import socket
 import uuid
+from urllib.parse import urlsplit
 
 from bench.seed_route import make_windows  # noqa: F401 - the seed's section 12 loop, verbatim: the reference
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def block_off_host(target, *origins: str) -> None:
+    """Abort every request of `target` (a Playwright page, or a context: all its pages) that does not
+    start with one of `origins` (the app's URL), or, with none given, does not go to this machine.
+    No browser test may reach the network: tests/app/test_browser_fence.py checks every page has this."""
+    prefixes = tuple(o if o.endswith("/") else o + "/" for o in origins)
+
+    def allowed(url: str) -> bool:
+        return url.startswith(prefixes) if prefixes else urlsplit(url).hostname in LOOPBACK
+
+    target.route("**/*", lambda route: route.continue_() if allowed(route.request.url) else route.abort())
 
 
 @contextlib.contextmanager

@@ -9,6 +9,7 @@ a person sees: Plotly's data and layout on the page, the legend's and ticks' tex
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from helpers import block_off_host
 from minilm import get_tokenizer
 from minilm.lang import EMBEDDINGS_A, EMBEDDINGS_B
 
@@ -31,7 +32,7 @@ class Tab:
         self.dialogs = []
         self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
         # No network but the app: anything else (fonts, CDNs, an <img src=x>) is refused.
-        self.page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(url) else r.abort())
+        block_off_host(self.context, url)
         self.page.goto(f"{url}?tab=embeddings{query}")
         self.wait(f"{PLOT}?.data?.length >= 1", timeout=90_000)
 

@@ -4,6 +4,8 @@ per token of each sentence."""
 import pytest
 import torch
 
+from helpers import block_off_host
+
 pytestmark = pytest.mark.slow
 A = "the capital of united states and the capital of france"
 B = "the capital of united states and the capital of germany"
@@ -37,6 +39,7 @@ def test_plot_has_a_point_per_token(browser, app_url, gemma):
     n_a = len(gemma.tokenizer.encode(A, add_special_tokens=False))
     n_b = len(gemma.tokenizer.encode(B, add_special_tokens=False))
     page = browser.new_page(viewport={"width": 1300, "height": 1400})
+    block_off_host(page, app_url)
     page.goto(f"{app_url}?tab=embeddings&vectors=gemma&dims=20,21,22")
     page.wait_for_function("() => document.querySelector('#emb-note')?.innerText.includes('262,144 x 640')", timeout=60_000)
     page.wait_for_function("() => document.querySelector('#emb-scatter .js-plotly-plot')?.data?.length === 2", timeout=30_000)

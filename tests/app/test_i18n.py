@@ -16,6 +16,7 @@ import pytest
 
 import string
 
+from helpers import block_off_host
 from minilm.lang import EN, TR, say
 from minilm.ui.page import language
 from minilm.windows.figures import summary as windows_summary
@@ -186,7 +187,7 @@ def open_page(browser, url, locale, accept_language):
                                   extra_http_headers={"Accept-Language": accept_language})
     page = context.new_page()
     # No network but the app: anything else (fonts, CDNs, telemetry) is refused.
-    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(url) else r.abort())
+    block_off_host(context, url)
     page.goto(url)
     page.wait_for_selector("#tokens-gemma .mlm-chip", timeout=WAIT_MS)  # first render done
     return context, page

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import block_off_host
 from minilm.share import MAX_LINK_TEXT, parse_state, state_url
 
 
@@ -80,7 +81,7 @@ def test_embedded_both_ways_on_another_origin(browser, blog, app_url):
 
     n = len(get_tokenizer("bpe").encode_long(corpus_text()))
     page = browser.new_page(viewport={"width": 1100, "height": 1800})
-    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("http://127.0.0.1", "http://localhost")) else r.abort())
+    block_off_host(page)
     page.goto(blog)
     frame = page.frame_locator("#frame")
     frame.locator("#windows-summary").filter(has_text="windows").wait_for(timeout=30_000)
@@ -100,6 +101,7 @@ def test_embedded_both_ways_on_another_origin(browser, blog, app_url):
 @pytest.mark.browser
 def test_link_restores_and_copy_link_reproduces(browser, app_url):
     context = browser.new_context(viewport={"width": 1300, "height": 1000})
+    block_off_host(context, app_url)
     page = context.new_page()
     page.goto(f"{app_url}?tab=windows&context_length=8&stride=4&tokenizer=word&stride=4")
     page.wait_for_function("() => document.querySelector('#windows-summary')?.innerText?.includes('[1, 8]')", timeout=30_000)

@@ -13,6 +13,7 @@ import pytest
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from helpers import block_off_host
 from minilm import get_tokenizer
 from minilm.tokens.compare import compare_boundaries
 from minilm.tokens.figures import visible
@@ -38,7 +39,7 @@ class Tab:
         self.dialogs = []
         self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
         # No network but the app: anything else (fonts, CDNs, telemetry) is refused.
-        self.page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(url) else r.abort())
+        block_off_host(self.context, url)
         self.page.goto(url)
         self.page.wait_for_selector("#tokens-gemma .mlm-chip", timeout=WAIT_MS)  # first render done
 
@@ -197,6 +198,7 @@ def test_every_chip_is_readable(browser, app_url, gemma, theme):
     """`<bos>` was dark grey on dark grey, and in the dark theme ordinary chips were white on pastel:
     every chip's text must reach WCAG AA contrast (4.5:1) against its own background."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, color_scheme=theme)
+    block_off_host(context, app_url)
     try:
         page = context.new_page()
         page.goto(app_url + ("?__theme=dark" if theme == "dark" else ""))

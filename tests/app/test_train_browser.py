@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from babel.numbers import format_decimal
 
+from helpers import block_off_host
 from minilm.lang import EN, TR
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -38,7 +39,7 @@ def open_train(browser, url, lang):
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale=locale,
                                   extra_http_headers={"Accept-Language": f"{locale},{lang};q=0.9"})
     page = context.new_page()
-    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(url) else r.abort())
+    block_off_host(context, url)
     page.goto(f"{url}?tab=train")
     page.wait_for_selector("#train-start", timeout=WAIT_MS)
     page.wait_for_function("() => (document.querySelector('#train-windows')?.innerText || '').length > 0", timeout=WAIT_MS)

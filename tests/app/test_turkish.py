@@ -13,6 +13,7 @@ import re
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from helpers import block_off_host
 from minilm import get_tokenizer
 from minilm.assets import corpus_text
 from minilm.lang import EN, TR, number
@@ -98,7 +99,7 @@ def page(browser, app_url):
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="tr-TR",
                                   extra_http_headers={"Accept-Language": "tr-TR,tr;q=0.9"})
     opened = context.new_page()
-    opened.route("**/*", lambda r: r.continue_() if r.request.url.startswith(app_url) else r.abort())
+    block_off_host(context, app_url)
     opened.goto(app_url)
     opened.wait_for_selector("#tokens-gemma .mlm-chip", timeout=WAIT_MS)
     yield opened

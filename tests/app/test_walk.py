@@ -18,7 +18,7 @@ from tokenizers import Tokenizer as HFTokenizer
 
 from minilm.assets import ASSETS, corpus_text
 from minilm.lang import EN, TR, number, say
-from tests.helpers import make_windows
+from tests.helpers import block_off_host, make_windows
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 WAIT_MS = 30_000
@@ -51,7 +51,7 @@ class Learner:
         self.page = self.context.new_page()
         self.dialogs = []
         self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-        self.page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(url) else r.abort())
+        block_off_host(self.context, url)
         self.page.goto(url)
         self.page.wait_for_selector("#tokens-gemma .mlm-chip", timeout=WAIT_MS)
 

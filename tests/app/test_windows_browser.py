@@ -12,6 +12,7 @@ import pytest
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from helpers import block_off_host
 from minilm.assets import corpus_text
 from minilm import get_tokenizer
 from minilm.tokens.figures import visible
@@ -39,7 +40,7 @@ class Tab:
         self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
         self.page = self.context.new_page()
         # No network but the app: anything else (fonts, CDNs, telemetry) is refused.
-        self.page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(url) else r.abort())
+        block_off_host(self.context, url)
         self.page.goto(url)
         self.page.wait_for_selector("#tokens-gemma .mlm-chip", timeout=WAIT_MS)  # first render done
 

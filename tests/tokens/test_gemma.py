@@ -88,8 +88,19 @@ def hub_folder(gemma, tmp_path_factory):
     return folder
 
 
+@pytest.fixture
+def hub_offline(monkeypatch):
+    """HF_HUB_OFFLINE=1 for this test: huggingface_hub refuses every request (OfflineModeIsEnabled), so a
+    route that slips past a monkeypatch cannot reach the network. Its constant is set too, because
+    huggingface_hub reads the variable once, at import, which an earlier test may have done."""
+    import huggingface_hub.constants
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
+
+
 @pytest.mark.slow
-def test_local_folder_in_hub_layout(gemma, hub_folder):
+def test_local_folder_in_hub_layout(gemma, hub_folder, hub_offline):
     local = load_gemma(repo=str(hub_folder))
     assert local.source == "local" and local.notice is None
     assert local.tokenizer.encode(TEXTS[2]) == gemma.tokenizer.encode(TEXTS[2])
@@ -145,7 +156,7 @@ def test_hub_unavailable_falls_back_to_bundled(gemma, tmp_path, token, message):
 
 
 @pytest.mark.slow
-def test_gated_repo_says_so(gemma, monkeypatch):
+def test_gated_repo_says_so(gemma, monkeypatch, hub_offline):
     import httpx2
     import huggingface_hub
     from huggingface_hub import errors
