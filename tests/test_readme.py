@@ -236,9 +236,11 @@ def _needs_gemma(command: str) -> bool:
 
 @pytest.fixture
 def clone(tmp_path) -> Path:
-    """What a reader's clone holds for the CLI: minilm/ and assets/, and the venv running these tests as .venv."""
+    """What a reader's clone holds for the CLI: minilm/, assets/, pyproject.toml (mutmut's settings too), and
+    the venv running these tests as .venv."""
     for folder in ("minilm", "assets"):
         shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path)
     (tmp_path / ".venv").symlink_to(Path(sys.prefix), target_is_directory=True)
     return tmp_path
 
