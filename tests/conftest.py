@@ -31,10 +31,15 @@ def gemma():
 
 @pytest.fixture(scope="session")
 def gemma_model(gemma):
-    """The whole Gemma 3 270M from the bundled GGUF (~35 s, ~2.6 GB), as the Train tab builds it."""
-    from minilm.lm.gemma import load_gemma_model
+    """The seed's whole Gemma 3 270M: float32 `Gemma3ForCausalLM` from the bundled GGUF (~35 s, ~3 GB).
 
-    return load_gemma_model(gemma)
+    A reference for what minilm computes; the Train tab reads the cached checkpoint (`load_gemma_model`).
+    """
+    import torch
+    from transformers import Gemma3ForCausalLM
+
+    path = gemma.path
+    return Gemma3ForCausalLM.from_pretrained(str(path.parent), gguf_file=path.name, dtype=torch.float32).eval()
 
 
 @pytest.fixture(scope="session")

@@ -383,6 +383,9 @@ its vocabulary a probability for what comes next. Compare the tiny model you tra
     # what the page loads in the background, and how far it got (issue 11)
     "stage_neighbour_index": "normalising the 262,144 rows of Gemma's embedding table",
     "stage_gemma_model": 'building the whole Gemma 3 270M model (about half a minute, 2.6 GB)',
+    "stage_gemma_convert": "converting Gemma 3 270M's weights from the GGUF (first start only, ~40 s)",
+    "stage_gemma_reconvert": 'the cached Gemma 3 weights were damaged: converting them from the GGUF again (~40 s)',
+    "stage_gemma_load_cached": "loading Gemma 3 270M's cached weights",
     "what_neighbour_index": 'the neighbour index',
     "what_gemma_model": "Gemma 3's whole model",
 }

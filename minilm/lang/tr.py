@@ -376,6 +376,9 @@ ne geleceğine dair bir olasılık verir. Eğittiğiniz minik modeli Gemma 3 270
     # what the page loads in the background, and how far it got (issue 11)
     "stage_neighbour_index": 'Gemma’nın gömme tablosunun 262.144 satırı normalleştiriliyor',
     "stage_gemma_model": 'Gemma 3 270M modelinin tamamı kuruluyor (yaklaşık yarım dakika, 2,6 GB)',
+    "stage_gemma_convert": 'Gemma 3 270M’in ağırlıkları GGUF’tan dönüştürülüyor (yalnızca ilk açılışta, ~40 sn)',
+    "stage_gemma_reconvert": 'önbellekteki Gemma 3 ağırlıkları bozuktu: GGUF’tan yeniden dönüştürülüyor (~40 sn)',
+    "stage_gemma_load_cached": 'Gemma 3 270M’in önbellekteki ağırlıkları yükleniyor',
     "what_neighbour_index": 'komşu dizini',
     "what_gemma_model": 'Gemma 3’ün tüm modeli',
 }

@@ -2,7 +2,7 @@
 registry's), the neighbour index over its 262,144 embeddings, and the whole Gemma model.
 
 `LOADER.ready()` gives the value or raises the one "still loading" problem (a failure once, then
-it tries again); `report_on_console()` prints Gemma's and the index's progress where the app was
+it tries again); `report_on_console()` prints the progress of all three where the app was
 started. Not here: what they compute (`minilm.tokens.registry`, `minilm.embeddings.neighbours`,
 `minilm.lm.gemma`).
 """
@@ -24,8 +24,7 @@ def _gemma_model(progress):
     from minilm.lm.gemma import load_gemma_model
 
     gemma = GEMMA.wait()
-    progress("stage_gemma_model")
-    return load_gemma_model(gemma)
+    return load_gemma_model(gemma, progress=progress)  # converting (first start), loading the cached weights
 
 
 NEIGHBOURS = BackgroundLoader(_neighbour_index, what="what_neighbour_index")
@@ -33,8 +32,9 @@ GEMMA_MODEL = BackgroundLoader(_gemma_model, what="what_gemma_model")
 
 
 def report_on_console(stream=None) -> None:
-    """Print each stage of Gemma and of the neighbour index, their readiness and failures (on stderr)."""
-    for loader in (GEMMA, NEIGHBOURS):
+    """Print each stage of Gemma, the neighbour index and Gemma's whole model (its one-time conversion
+    among them), their readiness and failures (on stderr)."""
+    for loader in (GEMMA, NEIGHBOURS, GEMMA_MODEL):
         loader.on_stage = console_progress(loader, stream=stream)
 
 
