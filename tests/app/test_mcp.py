@@ -186,17 +186,14 @@ def test_download_pairs_are_the_seeds(answers):
 
 
 @pytest.mark.slow
-def test_embed_gives_gemmas_embed_tokens(answers, gemma):
+def test_embed_gives_gemmas_embed_tokens(answers, gemma, gemma_model):
     import torch
-
-    from minilm.ui.loaders import GEMMA_MODEL
 
     out = _result(answers["embed"])
     ids = gemma.tokenizer.encode("paris", add_special_tokens=False)
     assert out["ids"] == ids
-    model = GEMMA_MODEL.wait(timeout=600)  # transformers' model, loaded by the next_token call
-    with torch.no_grad():
-        expected = model.model.embed_tokens(torch.tensor(ids))
+    with torch.no_grad():  # the seed's float32 transformers model (tests/conftest.py)
+        expected = gemma_model.model.embed_tokens(torch.tensor(ids))
     torch.testing.assert_close(torch.tensor(out["vectors"]), expected.float())
 
 
@@ -221,15 +218,13 @@ def test_sample_continues_the_prompt(answers):
 
 
 @pytest.mark.slow
-def test_next_token_is_gemmas(answers, gemma):
+def test_next_token_is_gemmas(answers, gemma, gemma_model):
     """Seed section 1: "the capital of france is" -> paris, as transformers' forward pass ranks it."""
     import torch
 
-    from minilm.ui.loaders import GEMMA_MODEL
-
     out = _result(answers["next_token"])
-    with torch.no_grad():
-        logits = GEMMA_MODEL.wait(timeout=600)(torch.tensor([gemma.tokenizer.encode("the capital of france is")])).logits
+    with torch.no_grad():  # the seed's float32 transformers model (tests/conftest.py)
+        logits = gemma_model(torch.tensor([gemma.tokenizer.encode("the capital of france is")])).logits
     top = torch.topk(torch.softmax(logits[0, -1].float(), dim=-1), 5)
     assert [t["id"] for t in out] == top.indices.tolist()
     assert [t["p"] for t in out] == pytest.approx(top.values.tolist(), abs=1e-5)
