@@ -146,7 +146,7 @@ validation loss on the real task (predict the *next* token) goes up, and its sam
 token. A low training loss only means something if the target is right.""",
     "next_token_what": """**Seed section 1: the next token.** A language model reads the context and gives every token in
 its vocabulary a probability for what comes next. Compare the tiny model you trained with Gemma 3
-270M (loaded once, on the first request: about half a minute and 2.6 GB).""",
+270M (loaded on the first request: about two seconds and 0.3 GB; the very first start converts it once, about 40 s).""",
     "windows_shape": "`x` and `y` are `[{rows}, {L}]` tensors (batch, context_length).",
     "windows_overlap": "Consecutive windows share {o} tokens (stride {s} < context_length {L}).",
     "windows_gap": "Stride {s} > context_length {L}: {g} tokens between windows are never seen.",

@@ -139,7 +139,7 @@ doğrulama loss’u ise yükselir ve ürettiği örnekler tek bir token’ı tek
 Düşük bir eğitim loss’u, ancak hedef doğruysa bir şey ifade eder.""",
     "next_token_what": """**Rehberin 1. bölümü: bir sonraki token.** Bir dil modeli bağlamı okur ve sözlüğündeki her token’a, sırada
 ne geleceğine dair bir olasılık verir. Eğittiğiniz minik modeli Gemma 3 270M ile karşılaştırın
-(ilk istekte bir kez yüklenir: yaklaşık yarım dakika ve 2,6 GB).""",
+(ilk istekte yüklenir: yaklaşık iki saniye ve 0,3 GB; en ilk açılışta bir kez dönüştürülür, yaklaşık 40 sn).""",
     "windows_shape": "`x` ve `y`, `[{rows}, {L}]` boyutlu tensörlerdir (batch, context_length).",
     "windows_overlap": "Ardışık pencereler {o} token paylaşır (stride {s} < context_length {L}).",
     "windows_gap": "Stride {s} > context_length {L}: pencerelerin arasındaki {g} token hiç görülmez.",
