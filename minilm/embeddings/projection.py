@@ -28,16 +28,17 @@ def parse_dims(text, dim: int | None = None) -> tuple[int, int, int]:
     (20, 21, 22)
     """
     parts = text.replace(",", " ").split() if isinstance(text, str) else list(text)
-    if not all(isinstance(p, int) and not isinstance(p, bool) or isinstance(p, str) and p.isdigit() for p in parts):
+    # a negative int is refused here, like "-1" typed in the box: no vectors have dimension -1
+    if not all(isinstance(p, int) and not isinstance(p, bool) and p >= 0 or isinstance(p, str) and p.isdigit() for p in parts):
         raise Problem("dims_not_numbers", value=repr(text))
     dims = tuple(int(p) for p in parts)
     if len(dims) != 3:
         raise Problem("dims_not_three", n=len(dims))
     if len(set(dims)) != 3:
         raise Problem("dims_not_distinct", dims=", ".join(map(str, dims)))
-    bad = [d for d in dims if d < 0 or dim is not None and d >= dim]
+    bad = [d for d in dims if dim is not None and d >= dim]
     if bad:
-        raise Problem("dim_missing", dim=bad[0], last=(dim or 1) - 1)
+        raise Problem("dim_missing", dim=bad[0], last=dim - 1)
     return dims
 
 
