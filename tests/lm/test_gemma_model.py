@@ -255,6 +255,36 @@ def test_a_failing_child_says_what_failed(tmp_path):
     assert not weights_folder(tmp_path, SHA).exists()
 
 
+class _Tokenizer:
+    """What `gemma_next_tokens` asks of Gemma's tokenizer, over the tiny model's 90 ids."""
+
+    def encode(self, text):
+        return IDS
+
+    def convert_ids_to_tokens(self, i):
+        return f"t{i}"
+
+
+def test_next_tokens_from_the_cache_equal_transformers_next_tokens(tmp_path, tiny_converter):
+    """The Train tab's path: a bundled Gemma's model comes from the cache (converted once, stages said),
+    and its top 5 are transformers' top 5 for the same ids."""
+    from types import SimpleNamespace
+
+    from minilm.lm.gemma import gemma_next_tokens, load_gemma_model
+
+    reference, calls = tiny_converter
+    gemma = SimpleNamespace(source="bundled", path=tmp_path / "gemma.gguf", tokenizer=_Tokenizer())
+    stages = []
+    model = load_gemma_model(gemma, progress=stages.append)
+    assert stages == ["stage_gemma_convert", "stage_gemma_load_cached"] and len(calls) == 1
+    ours = gemma_next_tokens(model, gemma, "any text", k=5)
+    seeds = gemma_next_tokens(reference, gemma, "any text", k=5)  # transformers' model, same function
+    expected = torch.topk(torch.softmax(_last_logits(reference), dim=-1), 5)
+    assert [i for _, i, _ in ours] == [i for _, i, _ in seeds] == expected.indices.tolist()
+    assert [p for _, _, p in ours] == pytest.approx(expected.values.tolist(), abs=1e-6)
+    assert [token for token, _, _ in ours] == [f"t{i}" for i in expected.indices.tolist()]
+
+
 # --- the real model (slow: the seed's float32 route takes ~1 min and 3.2 GB once per session) ---------
 
 PROMPTS = [
