@@ -33,7 +33,7 @@ def _choice(*options):
 
 def _whole(low: int, high: int):
     def check(value: str):
-        if not value.isdigit() or not low <= int(value) <= high:
+        if not value.isdecimal() or not low <= int(value) <= high:
             raise Problem("link_not_whole", low=low, high=high)
         return int(value)
 
@@ -48,7 +48,7 @@ def _text(value: str):
 
 def _dims(value: str):
     parts = value.replace(",", " ").split()
-    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+    if len(parts) != 3 or not all(p.isdecimal() for p in parts):
         raise Problem("link_not_dims")
     return ", ".join(parts)
 

@@ -29,7 +29,7 @@ def parse_dims(text, dim: int | None = None) -> tuple[int, int, int]:
     """
     parts = text.replace(",", " ").split() if isinstance(text, str) else list(text)
     # a negative int is refused here, like "-1" typed in the box: no vectors have dimension -1
-    if not all(isinstance(p, int) and not isinstance(p, bool) and p >= 0 or isinstance(p, str) and p.isdigit() for p in parts):
+    if not all(isinstance(p, int) and not isinstance(p, bool) and p >= 0 or isinstance(p, str) and p.isdecimal() for p in parts):
         raise Problem("dims_not_numbers", value=repr(text))
     dims = tuple(int(p) for p in parts)
     if len(dims) != 3:

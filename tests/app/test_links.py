@@ -27,8 +27,10 @@ from minilm.share import MAX_LINK_TEXT, parse_state, state_url
         ({"source": "hand", "dim": "8"}, {"vectors": "hand", "embedding_dim": 8}, 0),
         ({"unknown": "x", "view": "compact"}, {"view": "compact"}, 0),
         ({"text": "   "}, {}, 1),
+        # str.isdigit() takes superscripts that int() refuses: "²" crashed the link, "2²" reached the page
+        ({"context_length": "²", "dims": "2², 3, 4", "stride": "٣"}, {"stride": 3}, 2),
     ],
-    ids=["good", "all-bad", "text-kept-as-text", "old-names", "unknown-ignored", "blank-text"],
+    ids=["good", "all-bad", "text-kept-as-text", "old-names", "unknown-ignored", "blank-text", "superscripts"],
 )
 def test_parse_state(params, state, n_notes):
     got, notes = parse_state(params)

@@ -32,8 +32,10 @@ def test_good_dims(dims, dim, expected):
         ([-1, 0, 1], 640, "dims_not_numbers", {"value": "[-1, 0, 1]"}),
         ([-1, 0, 1], None, "dims_not_numbers", {"value": "[-1, 0, 1]"}),
         ("-1, 0, 1", None, "dims_not_numbers", {"value": "'-1, 0, 1'"}),
+        ("2², 3, 4", 640, "dims_not_numbers", {"value": "'2², 3, 4'"}),  # "²".isdigit(), but int("²") fails
     ],
-    ids=["repeated", "repeated-list", "one-past-640", "one-past-3", "negative-int", "negative-int-no-bound", "negative-text"],
+    ids=["repeated", "repeated-list", "one-past-640", "one-past-3", "negative-int", "negative-int-no-bound", "negative-text",
+         "superscript"],
 )
 def test_refused_dims_say_what_and_why(dims, dim, key, values):
     """The refusal carries the values its message shows: the dims as typed, the last dimension that exists.
