@@ -4,9 +4,11 @@ The conversion runs in a child process (its memory and GIL-bound work stay out o
 config as transformers reads it from the GGUF, and every tensor under transformers' name, packed as
 int8 codes with per-group scales (`minilm.lm.gguf_quants`, exact) or as float32 (the norms, stored as
 transformers keeps them: the GGUF's value minus 1). It writes `model.safetensors` and `config.json`
-into a scratch folder with a manifest (the GGUF's sha256, the weights' size and sha256) and renames
-it into place, so a reader sees all of it or nothing. Every load checks the folder against its
-manifest; a damaged or stale one is removed and converted again, said in `notes` and on the console.
+into a scratch folder with a manifest (the GGUF's sha256, the weights' size, mtime and sha256) and
+renames it into place, so a reader sees all of it or nothing. Every load checks the folder against
+its manifest, as the GGUF is checked: trusted while the weights' size and mtime are the recorded
+ones, else hashed; a damaged or stale one is removed and converted again, said in `notes` and on the
+console.
 Not here: the forward pass (`minilm.lm.gemma_forward`) or the GGUF's own checks (`minilm.tokens.gemma`).
 """
 
@@ -22,7 +24,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
-from minilm.assets import cache_note
+from minilm.assets import cache_note, file_stamp, write_atomic
 from minilm.lang import Problem
 
 CONVERT_TIMEOUT_S = 600
@@ -92,9 +94,17 @@ def weights_misfit(folder: Path, gguf_sha256: str) -> str | None:
         return "cache_rebuilt_damaged"
     if manifest.get("gguf_sha256") != gguf_sha256:
         return "cache_rebuilt_stale"
+    if manifest.get("weights_stamp") == file_stamp(weights):
+        return None  # as the GGUF: trusted while size and mtime are the ones recorded (hashing costs ~0.3 s)
     if manifest.get("weights_size") != weights.stat().st_size:  # a truncated file fails here, unhashed
         return "cache_rebuilt_damaged"
-    return None if manifest.get("weights_sha256") == _sha256(weights) else "cache_rebuilt_damaged"
+    if manifest.get("weights_sha256") != _sha256(weights):
+        return "cache_rebuilt_damaged"
+    try:  # the same bytes with a new mtime (a copied cache): record it, so the next start trusts it again
+        write_atomic(folder / MANIFEST, json.dumps({**manifest, "weights_stamp": file_stamp(weights)}))
+    except OSError:
+        pass  # a read-only cache: hashed again next time
+    return None
 
 
 def _read(folder: Path):
@@ -112,7 +122,7 @@ def convert(gguf_path: Path, out_dir: Path, *, gguf_sha256: str) -> None:
         run_converter(gguf_path, scratch)
         weights = scratch / WEIGHTS
         manifest = {"gguf_file": gguf_path.name, "gguf_sha256": gguf_sha256, "weights_size": weights.stat().st_size,
-                    "weights_sha256": _sha256(weights)}
+                    "weights_sha256": _sha256(weights), "weights_stamp": file_stamp(weights)}
         (scratch / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
         os.chmod(scratch, 0o777 & ~_umask())  # mkdtemp makes it private; the cache is as shared as its folder
         try:

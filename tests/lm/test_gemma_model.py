@@ -6,6 +6,7 @@ the bundled GGUF) for the forward pass and the next tokens.
 """
 
 import json
+import os
 
 import numpy as np
 import pytest
@@ -182,11 +183,13 @@ def _truncate(folder):
 
 
 def _flip_a_byte(folder):
-    """Same size, one weight byte changed: only the sha256 can tell."""
+    """Same size, one weight byte changed (and so a new mtime): only the sha256 can tell."""
     path = folder / WEIGHTS
+    before = path.stat().st_mtime_ns
     data = bytearray(path.read_bytes())
     data[-5] ^= 0xFF
     path.write_bytes(bytes(data))
+    os.utime(path, ns=(before + 10**9, before + 10**9))  # a written file's mtime, even on a coarse clock
 
 
 def _garble_config(folder):
@@ -221,6 +224,25 @@ def test_a_damaged_entry_is_rebuilt_with_a_note(tmp_path, tiny_converter, damage
     torch.testing.assert_close(model.next_token_logits(IDS), _last_logits(reference), rtol=1e-5, atol=1e-5)
     again, stages = _load(tmp_path)
     assert len(calls) == 2 and again.notes == ()
+
+
+def test_a_copied_entry_is_hashed_once_then_trusted(tmp_path, tiny_converter, monkeypatch):
+    """The same bytes with a new mtime (`cp` without -p): the sha256 fits, so no rebuild; its new stamp is
+    recorded, and the next start does not hash the weights again (as the GGUF's own check)."""
+    _, calls = tiny_converter
+    _load(tmp_path)
+    weights = weights_folder(tmp_path, SHA) / WEIGHTS
+    mtime = weights.stat().st_mtime_ns + 10**9
+    os.utime(weights, ns=(mtime, mtime))
+    model, stages = _load(tmp_path)
+    assert len(calls) == 1 and stages == ["stage_gemma_load_cached"] and model.notes == ()
+
+    def no_hashing(path):
+        raise AssertionError(f"{path} hashed again")
+
+    monkeypatch.setattr(gemma_cache, "_sha256", no_hashing)
+    _, stages = _load(tmp_path)
+    assert len(calls) == 1 and stages == ["stage_gemma_load_cached"]
 
 
 def test_the_entry_is_tied_to_the_ggufs_sha256(tmp_path, tiny_converter):
