@@ -152,7 +152,7 @@ class GGUFTable:
             return (raw.view(np.uint16).astype(np.uint32) << 16).view(np.float32).reshape(len(raw), self.dim)
         blocks = np.ascontiguousarray(raw).view(_q8_0_dtype())  # (rows, blocks): a float16 scale, 32 int8s
         out = np.empty((*blocks.shape, Q8_0_BLOCK), dtype=np.float32)
-        np.multiply(blocks["scale"].astype(np.float32)[..., None], blocks["values"], out=out, casting="unsafe")
+        np.multiply(blocks["scale"].astype(np.float32)[..., None], blocks["values"], out=out)  # float32 * int8 stays float32
         return out.reshape(len(raw), self.dim)
 
 
