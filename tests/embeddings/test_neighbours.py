@@ -1,7 +1,9 @@
 """Nearest neighbours by cosine, against numpy brute force on the array the table was written from.
 
-Why: `NeighbourIndex` ranks all rows in bfloat16 and re-scores the best 8k+1 exactly; a wrong candidate
-count, a missing re-score or an ignored `exclude` gives plausible but wrong neighbours. The reference
+Why: `NeighbourIndex` picks candidates by 4-bit codes of rotated rows and re-scores them exactly, and
+scores a whole clump of near-copies when one of them reaches the top; a wrong rotation or centring, a
+missing re-score, a skipped clump or an ignored `exclude` gives plausible but wrong neighbours. The
+indexes here keep CANDIDATES (300 of 3,000 rows) small, so the codes must do real work. The reference
 never goes through the code's table reader: a small table is written to a GGUF file with the `gguf`
 package's own `GGUFWriter` (F32, and F16 as Gemma-like files may hold), and the expected neighbours are
 a float64 brute force over the numpy array handed to the writer.
@@ -14,6 +16,12 @@ from minilm.embeddings.gguf import GGUFTable
 from minilm.embeddings.neighbours import NeighbourIndex, nearest_rows
 
 N_ROWS, DIM = 3000, 48
+CANDIDATES = 300
+
+
+def index_over(table) -> NeighbourIndex:
+    """An index that scores 300 of the 3,000 rows exactly, kept in memory (no cache file)."""
+    return NeighbourIndex(table, candidates=CANDIDATES, cache=False)
 
 
 def brute_force(table: np.ndarray, query: np.ndarray, k: int, exclude=None) -> list[tuple[int, float]]:
@@ -24,29 +32,34 @@ def brute_force(table: np.ndarray, query: np.ndarray, k: int, exclude=None) -> l
     return [(j, float(cos[j])) for j in order[:k]]
 
 
-@pytest.fixture(scope="module", params=["f32", "f16"])
-def written(request, tmp_path_factory):
-    """(source array as the file holds it, GGUFTable over the file) for a random table."""
+def write_gguf(path, source: np.ndarray):
+    """`source` as the `token_embd.weight` of a GGUF file written by the `gguf` package's own writer."""
     from gguf import GGUFWriter
 
-    rng = np.random.default_rng(7)
-    source = rng.standard_normal((N_ROWS, DIM)).astype(np.float32 if request.param == "f32" else np.float16)
-    path = tmp_path_factory.mktemp("gguf") / f"table-{request.param}.gguf"
     writer = GGUFWriter(str(path), "gemma3")
-    writer.add_uint32("gemma3.embedding_length", DIM)
-    writer.add_array("tokenizer.ggml.tokens", [f"t{i}" for i in range(N_ROWS)])  # an array the walk must skip
+    writer.add_uint32("gemma3.embedding_length", source.shape[1])
+    writer.add_array("tokenizer.ggml.tokens", [f"t{i}" for i in range(len(source))])  # an array the walk must skip
     writer.add_tensor("token_embd.weight", source)
     writer.write_header_to_file()
     writer.write_kv_data_to_file()
     writer.write_tensors_to_file()
     writer.close()
+    return path
+
+
+@pytest.fixture(scope="module", params=["f32", "f16"])
+def written(request, tmp_path_factory):
+    """(source array as the file holds it, GGUFTable over the file) for a random table."""
+    rng = np.random.default_rng(7)
+    source = rng.standard_normal((N_ROWS, DIM)).astype(np.float32 if request.param == "f32" else np.float16)
+    path = write_gguf(tmp_path_factory.mktemp("gguf") / f"table-{request.param}.gguf", source)
     return source.astype(np.float32), GGUFTable.open(path)
 
 
 def test_index_equals_brute_force_for_random_queries(written):
     """100 random query vectors: the top 10 ids are the brute force's, in order, cosines to 1e-5."""
     source, table = written
-    index = NeighbourIndex(table)
+    index = index_over(table)
     queries = np.random.default_rng(1).standard_normal((100, DIM)).astype(np.float32)
     for query in queries:
         expected = brute_force(source, query, 10)
@@ -58,7 +71,7 @@ def test_index_equals_brute_force_for_random_queries(written):
 def test_a_rows_neighbours_leave_the_row_out(written):
     """A row's own vector as the query, as the tab asks: itself (cosine 1) only when not excluded."""
     source, table = written
-    index = NeighbourIndex(table)
+    index = index_over(table)
     for row in (0, 1, 17, 1234, N_ROWS - 1):
         own = index.nearest(source[row], 5)
         assert own[0][0] == row and own[0][1] == pytest.approx(1.0, abs=1e-6)
@@ -70,11 +83,31 @@ def test_a_rows_neighbours_leave_the_row_out(written):
 def test_top_one_is_exact_for_many_queries(written):
     """500 queries, each near a known row (the row plus small noise): the best match is that row."""
     source, table = written
-    index = NeighbourIndex(table)
+    index = index_over(table)
     rng = np.random.default_rng(2)
     rows = rng.integers(0, N_ROWS, 500)
     queries = source[rows] + 0.05 * rng.standard_normal((500, DIM)).astype(np.float32)
     assert [index.nearest(q, 1)[0][0] for q in queries] == rows.tolist()
+
+
+def test_a_clump_of_near_copies_is_ordered_exactly(tmp_path):
+    """1,000 near-copies of one vector (cosine ~0.99 to it, as Gemma's ~6,000 untrained tokens are) among
+    2,000 random rows, and only 100 candidates: the codes cannot tell the copies apart, so the top 10
+    among them come out right only if the whole clump is scored exactly."""
+    rng = np.random.default_rng(11)
+    centre = rng.standard_normal(DIM)
+    copies = centre + 0.1 * rng.standard_normal((1000, DIM))
+    source = rng.permutation(np.concatenate([copies, rng.standard_normal((2000, DIM))])).astype(np.float32)
+    index = NeighbourIndex(GGUFTable.open(write_gguf(tmp_path / "clump.gguf", source)), candidates=100, cache=False)
+    copy_rows = np.flatnonzero(source @ centre / np.linalg.norm(source, axis=1) > 0.9 * np.linalg.norm(centre))
+    assert len(copy_rows) == 1000  # the data is as described
+    queries = [(centre + 0.1 * rng.standard_normal(DIM), None) for _ in range(10)]
+    queries += [(source[row], int(row)) for row in copy_rows[:10]]
+    for query, exclude in queries:
+        expected = brute_force(source, query, 10, exclude=exclude)
+        got = index.nearest(query.astype(np.float32), 10, exclude=exclude)
+        assert [j for j, _ in got] == [j for j, _ in expected]
+        assert [c for _, c in got] == pytest.approx([c for _, c in expected], abs=1e-5)
 
 
 def test_small_table_neighbours_equal_brute_force():
