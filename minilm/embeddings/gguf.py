@@ -49,28 +49,36 @@ def find_tensor(path: str | Path, name: str) -> tuple[TensorPlace, dict]:
     with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as buf:
         if buf[:4] != b"GGUF":
             raise ValueError(f"{path} is not a GGUF file")
-        version, n_tensors, n_kv = struct.unpack_from("<IQQ", buf, 4)
-        pos, meta = 24, {}
-        for _ in range(n_kv):
-            key, pos = _string(buf, pos)
-            (kind,), pos = struct.unpack_from("<I", buf, pos), pos + 4
-            value, pos = _value(buf, pos, kind)
-            if value is not None:
-                meta[key] = value
-        places = {}
-        for _ in range(n_tensors):
-            tensor, pos = _string(buf, pos)
-            (n_dims,) = struct.unpack_from("<I", buf, pos)
-            dims = struct.unpack_from(f"<{n_dims}Q", buf, pos + 4)
-            ggml_type, offset = struct.unpack_from("<IQ", buf, pos + 4 + 8 * n_dims)
-            pos += 4 + 8 * n_dims + 12
-            places[tensor] = (dims, ggml_type, offset)
-        alignment = int(meta.get("general.alignment", 32))
-        data_start = -(-pos // alignment) * alignment
+        try:
+            places, meta, data_start = _walk(buf)
+        except struct.error:  # the header ends before its own counts say it does: a cut or damaged file
+            raise ValueError(f"{path} has a truncated or damaged GGUF header") from None
     if name not in places:
         raise ValueError(f"{path} has no tensor {name!r}")
     dims, ggml_type, offset = places[name]
     return TensorPlace(data_start + offset, tuple(dims), ggml_type), meta
+
+
+def _walk(buf) -> tuple[dict, dict, int]:
+    """({tensor: (dims, ggml type, offset)}, scalar metadata, where the tensor data starts)."""
+    version, n_tensors, n_kv = struct.unpack_from("<IQQ", buf, 4)
+    pos, meta = 24, {}
+    for _ in range(n_kv):
+        key, pos = _string(buf, pos)
+        (kind,), pos = struct.unpack_from("<I", buf, pos), pos + 4
+        value, pos = _value(buf, pos, kind)
+        if value is not None:
+            meta[key] = value
+    places = {}
+    for _ in range(n_tensors):
+        tensor, pos = _string(buf, pos)
+        (n_dims,) = struct.unpack_from("<I", buf, pos)
+        dims = struct.unpack_from(f"<{n_dims}Q", buf, pos + 4)
+        ggml_type, offset = struct.unpack_from("<IQ", buf, pos + 4 + 8 * n_dims)
+        pos += 4 + 8 * n_dims + 12
+        places[tensor] = (dims, ggml_type, offset)
+    alignment = int(meta.get("general.alignment", 32))
+    return places, meta, -(-pos // alignment) * alignment
 
 
 def _string(buf, pos: int) -> tuple[str, int]:

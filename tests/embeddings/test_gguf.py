@@ -100,6 +100,17 @@ def test_not_a_gguf_file_raises(tmp_path):
         GGUFTable.open(path)
 
 
+@pytest.mark.parametrize("keep", [14, 30, 200], ids=["inside the counts", "inside the first key", "inside the tensors"])
+def test_a_cut_header_is_a_clear_value_error(tmp_path, keep):
+    """A GGUF cut short (a killed download) says so as a ValueError the app words, not a struct.error."""
+    whole = write_gguf(tmp_path / "whole.gguf", _table(), Q.F32)
+    assert keep < header_end(whole)
+    cut = tmp_path / "model.gguf"
+    cut.write_bytes(whole.read_bytes()[:keep])
+    with pytest.raises(ValueError, match="truncated or damaged GGUF header"):
+        GGUFTable.open(cut)
+
+
 def test_missing_tensor_raises(tmp_path):
     path = write_gguf(tmp_path / "t.gguf", _table(), Q.F32)
     with pytest.raises(ValueError, match="no tensor 'output.weight'"):
