@@ -10,19 +10,24 @@ cached (`minilm.tokens.gemma`, `minilm.embeddings.gguf`) or the tokenizers made 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import threading
 import time
 from functools import lru_cache
 from pathlib import Path
 
-from minilm.lang import Note, say
+from minilm.lang import Note, Problem, say
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 CORPUS = ASSETS / "text.txt"
+CONVERT_TIMEOUT_S = 600
 LEFTOVER_AGE_S = 30 * 60  # a conversion times out after 10 min: older scratch is from a killed run
 log = logging.getLogger("minilm")
 
@@ -91,6 +96,56 @@ def write_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def put_folder(out_dir: Path, fill) -> None:
+    """Make `out_dir` whole or not at all: `fill(scratch)` writes a scratch folder beside it, which is then
+    renamed into place. When another process puts it first, its copy is as good."""
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=".convert-"))
+    try:
+        fill(scratch)
+        os.chmod(scratch, 0o777 & ~_umask())  # mkdtemp makes it private; the cache is as shared as its folder
+        try:
+            scratch.rename(out_dir)
+        except OSError:
+            pass
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def convert_in_child(module: str, gguf_path: Path, out_dir: Path) -> None:
+    """`python -m <module> convert <gguf> <out_dir>`: a conversion's ~1 GB and GIL-bound work stay out of the app."""
+    cmd = [sys.executable, "-m", module, "convert", str(gguf_path), str(out_dir)]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=CONVERT_TIMEOUT_S)
+    if done.returncode != 0:
+        raise Problem("gemma_convert_failed", name=gguf_path.name, error=done.stderr[-2000:])
+
+
+def remove_folder(folder: Path) -> None:
+    """Move a damaged folder aside first, so no reader sees it half deleted; then delete it."""
+    aside = folder.with_name(f".convert-damaged-{os.getpid()}-{folder.name}")
+    try:
+        folder.rename(aside)
+    except FileNotFoundError:
+        return
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def read_json(path: Path):
+    """The JSON in `path`, or None when it is missing or not JSON."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _umask() -> int:

@@ -14,20 +14,13 @@ Not here: the forward pass (`minilm.lm.gemma_forward`) or the GGUF's own checks 
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import shutil
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import Callable
 
-from minilm.assets import cache_note, file_stamp, write_atomic
-from minilm.lang import Problem
+from minilm.assets import cache_note, convert_in_child, file_stamp, put_folder, read_json, remove_folder, sha256_file, write_atomic
 
-CONVERT_TIMEOUT_S = 600
 WEIGHTS, CONFIG, MANIFEST = "model.safetensors", "config.json", "manifest.json"
 Progress = Callable[[str], None]
 
@@ -71,7 +64,7 @@ def cached_weights(gguf_path: Path, gguf_sha256: str, *, folder: Path, progress:
         if misfit is not None:
             if misfit != "missing":
                 notes.append(cache_note(misfit, file=str(folder / WEIGHTS), source=gguf_path.name))
-                _remove(folder)
+                remove_folder(folder)
             progress("stage_gemma_convert" if misfit == "missing" else "stage_gemma_reconvert")
             convert(gguf_path, folder, gguf_sha256=gguf_sha256)
         progress("stage_gemma_load_cached")
@@ -88,9 +81,9 @@ def weights_misfit(folder: Path, gguf_sha256: str) -> str | None:
     """None when `folder` holds the weights its manifest names, made from this GGUF; else "missing" or a note key."""
     if not folder.exists():
         return "missing"
-    manifest = _read_json(folder / MANIFEST)
+    manifest = read_json(folder / MANIFEST)
     weights = folder / WEIGHTS
-    if not isinstance(manifest, dict) or not weights.is_file() or not isinstance(_read_json(folder / CONFIG), dict):
+    if not isinstance(manifest, dict) or not weights.is_file() or not isinstance(read_json(folder / CONFIG), dict):
         return "cache_rebuilt_damaged"
     if manifest.get("gguf_sha256") != gguf_sha256:
         return "cache_rebuilt_stale"
@@ -98,7 +91,7 @@ def weights_misfit(folder: Path, gguf_sha256: str) -> str | None:
         return None  # as the GGUF: trusted while size and mtime are the ones recorded (hashing costs ~0.3 s)
     if manifest.get("weights_size") != weights.stat().st_size:  # a truncated file fails here, unhashed
         return "cache_rebuilt_damaged"
-    if manifest.get("weights_sha256") != _sha256(weights):
+    if manifest.get("weights_sha256") != sha256_file(weights):
         return "cache_rebuilt_damaged"
     try:  # the same bytes with a new mtime (a copied cache): record it, so the next start trusts it again
         write_atomic(folder / MANIFEST, json.dumps({**manifest, "weights_stamp": file_stamp(weights)}))
@@ -116,29 +109,19 @@ def _read(folder: Path):
 
 def convert(gguf_path: Path, out_dir: Path, *, gguf_sha256: str) -> None:
     """Convert the GGUF's weights (`run_converter`) and put `out_dir` whole, with its manifest, or not at all."""
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=".convert-"))
-    try:
+    def fill(scratch: Path) -> None:
         run_converter(gguf_path, scratch)
         weights = scratch / WEIGHTS
         manifest = {"gguf_file": gguf_path.name, "gguf_sha256": gguf_sha256, "weights_size": weights.stat().st_size,
-                    "weights_sha256": _sha256(weights), "weights_stamp": file_stamp(weights)}
+                    "weights_sha256": sha256_file(weights), "weights_stamp": file_stamp(weights)}
         (scratch / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
-        os.chmod(scratch, 0o777 & ~_umask())  # mkdtemp makes it private; the cache is as shared as its folder
-        try:
-            scratch.rename(out_dir)
-        except OSError:  # another process finished first; its copy is as good
-            pass
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+
+    put_folder(out_dir, fill)
 
 
 def run_converter(gguf_path: Path, out_dir: Path) -> None:
     """`write_weights` in a child process: it peaks at ~1 GB, which the app should never hold."""
-    cmd = [sys.executable, "-m", "minilm.lm.gemma_cache", "convert", str(gguf_path), str(out_dir)]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=CONVERT_TIMEOUT_S)
-    if done.returncode != 0:
-        raise Problem("gemma_convert_failed", name=gguf_path.name, error=done.stderr[-2000:])
+    convert_in_child("minilm.lm.gemma_cache", gguf_path, out_dir)
 
 
 def write_weights(gguf_path: Path, out_dir: Path) -> None:
@@ -179,35 +162,12 @@ def hf_name(gguf_name: str) -> str:
     return f"{_TOP_NAMES[stem]}.{kind}"
 
 
-def _remove(folder: Path) -> None:
-    """Move a damaged folder aside first, so no reader sees it half deleted; then delete it."""
-    aside = folder.with_name(f".convert-damaged-{os.getpid()}-{folder.name}")
-    try:
-        folder.rename(aside)
-    except FileNotFoundError:
-        return
-    shutil.rmtree(aside, ignore_errors=True)
 
 
-def _read_json(path: Path):
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 if __name__ == "__main__" and sys.argv[1:2] == ["convert"]:

@@ -11,24 +11,21 @@ worded in any language, as is `label_in(lang)`, the name a page shows). Not here
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import shutil
-import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from minilm.assets import cache_dir, cache_fallback, cache_note, clean_leftovers, file_stamp, write_atomic
+from minilm.assets import (cache_dir, cache_fallback, cache_note, clean_leftovers, convert_in_child, file_stamp,
+                           put_folder, read_json, remove_folder, sha256_file, write_atomic)
 from minilm.lang import Note, Problem, say, words
 from minilm.tokens.tokenizer import Tokenizer
 
 HUB_REPO = "google/gemma-3-1b-it"
 LICENCE_URL = "https://ai.google.dev/gemma/terms"
-CONVERT_TIMEOUT_S = 600
 Progress = Callable[[str], None]
 
 
@@ -149,10 +146,10 @@ def _checked_gguf(path: Path, source: BundledSource, progress: Progress, notes: 
     """`path` holding the bundled GGUF: trusted while its stamp matches, else its sha256 checked, else written again."""
     stamp = path.with_name(path.name + ".sha256.json")
     if path.exists():
-        if _read_json(stamp) == {"sha256": source.sha256, "file": file_stamp(path)}:
+        if read_json(stamp) == {"sha256": source.sha256, "file": file_stamp(path)}:
             return path
         progress("stage_verify")
-        if _sha256(path) == source.sha256:
+        if sha256_file(path) == source.sha256:
             _try_write(stamp, {"sha256": source.sha256, "file": file_stamp(path)})
             return path
         notes.append(cache_note("cache_gguf_replaced", file=str(path)))
@@ -177,7 +174,7 @@ def _cached_tokenizer(folder: Path, gguf_path: Path, sha256: str, progress: Prog
         if misfit not in (None, "unverified"):
             if misfit != "missing":
                 notes.append(cache_note(misfit, file=str(folder / "tokenizer.json"), source=gguf_path.name))
-                _remove(folder)
+                remove_folder(folder)
             progress("stage_convert" if misfit == "missing" else "stage_reconvert")
             convert_gguf(gguf_path, folder, gguf_sha256=sha256)
         progress("stage_load_cached")
@@ -200,7 +197,7 @@ MANIFEST = "config.json"
 def _manifest(folder: Path, gguf_path: Path, sha256: str | None) -> dict:
     tokenizer = folder / "tokenizer.json"
     return {"gguf_file": str(gguf_path), "gguf_sha256": sha256, "tokenizer_size": tokenizer.stat().st_size,
-            "tokenizer_sha256": _sha256(tokenizer)}
+            "tokenizer_sha256": sha256_file(tokenizer)}
 
 
 def _tokenizer_misfit(folder: Path) -> str | None:
@@ -210,13 +207,13 @@ def _tokenizer_misfit(folder: Path) -> str | None:
         return "missing"
     if not tokenizer.is_file():
         return "cache_rebuilt_damaged"  # a rename puts the folder whole: a part of it was lost since
-    manifest = _read_json(folder / MANIFEST)
+    manifest = read_json(folder / MANIFEST)
     if not isinstance(manifest, dict):
         return "cache_rebuilt_damaged"
     if "tokenizer_sha256" not in manifest:
         return "unverified"
     size_fits = manifest.get("tokenizer_size") == tokenizer.stat().st_size  # a truncated file fails here, unhashed
-    return None if size_fits and manifest["tokenizer_sha256"] == _sha256(tokenizer) else "cache_rebuilt_damaged"
+    return None if size_fits and manifest["tokenizer_sha256"] == sha256_file(tokenizer) else "cache_rebuilt_damaged"
 
 
 def _checked_table_place(gguf_path: Path) -> list:
@@ -227,21 +224,8 @@ def _checked_table_place(gguf_path: Path) -> list:
     return [note] if note is not None else []
 
 
-def _remove(folder: Path) -> None:
-    """Move a damaged folder aside first, so no reader sees it half deleted; then delete it."""
-    aside = folder.with_name(f".convert-damaged-{os.getpid()}-{folder.name}")
-    try:
-        folder.rename(aside)
-    except FileNotFoundError:
-        return
-    shutil.rmtree(aside, ignore_errors=True)
 
 
-def _read_json(path: Path):
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
 
 
 def _try_write(path: Path, record: dict) -> None:
@@ -252,39 +236,20 @@ def _try_write(path: Path, record: dict) -> None:
         cache_note("cache_not_written", file=str(path), error=f"{type(err).__name__}: {err}")
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def convert_gguf(gguf_path: Path, out_dir: Path, *, gguf_sha256: str | None = None) -> None:
-    """Convert the GGUF's tokenizer (`run_converter`) and put `out_dir/tokenizer.json` with its manifest.
-
-    The folder appears whole (a scratch folder renamed into place) or not at all; when another
-    process puts it first, its copy is as good.
-    """
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=".convert-"))
-    try:
+    """Convert the GGUF's tokenizer (`run_converter`) and put `out_dir/tokenizer.json` with its manifest, whole or not at all."""
+    def fill(scratch: Path) -> None:
         run_converter(gguf_path, scratch)
         (scratch / MANIFEST).write_text(json.dumps(_manifest(scratch, gguf_path, gguf_sha256)))
-        try:
-            scratch.rename(out_dir)
-        except OSError:  # another process finished first; its copy is as good
-            pass
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+
+    put_folder(out_dir, fill)
 
 
 def run_converter(gguf_path: Path, out_dir: Path) -> None:
-    """transformers' GGUF conversion in a child process: its ~1 GB and GIL-bound work stay out of the app."""
-    cmd = [sys.executable, "-m", "minilm.tokens.gemma", "convert", str(gguf_path), str(out_dir)]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=CONVERT_TIMEOUT_S)
-    if done.returncode != 0:
-        raise Problem("gemma_convert_failed", name=gguf_path.name, error=done.stderr[-2000:])
+    """transformers' GGUF conversion of the tokenizer, in a child process."""
+    convert_in_child("minilm.tokens.gemma", gguf_path, out_dir)
 
 
 def _convert_in_this_process(gguf_path: str, out_dir: str) -> None:

@@ -240,7 +240,7 @@ def test_a_copied_entry_is_hashed_once_then_trusted(tmp_path, tiny_converter, mo
     def no_hashing(path):
         raise AssertionError(f"{path} hashed again")
 
-    monkeypatch.setattr(gemma_cache, "_sha256", no_hashing)
+    monkeypatch.setattr(gemma_cache, "sha256_file", no_hashing)
     _, stages = _load(tmp_path)
     assert len(calls) == 1 and stages == ["stage_gemma_load_cached"]
 
