@@ -66,6 +66,7 @@ def save_arrays(cache: Path, source: Path, params: dict, arrays: dict) -> None:
         try:
             with os.fdopen(fd, "wb") as f:
                 np.savez(f, meta=np.array(json.dumps(meta)), **arrays)
+            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; the cache is as shared as its folder
             os.replace(tmp, cache)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -77,6 +78,12 @@ def save_arrays(cache: Path, source: Path, params: dict, arrays: dict) -> None:
 def misfit_note(misfit: str, cache: Path, source: Path):
     """Say on the console that the cache did not fit and is being made again."""
     return cache_note(misfit, file=str(cache), source=Path(source).name)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _digest(arrays: dict) -> str:
