@@ -1,4 +1,5 @@
-"""What people type and upload: repaired where possible, refused with a reason otherwise.
+"""What people type and upload: repaired where possible, refused with a reason otherwise, and
+escaped so Markdown and Plotly show it as typed.
 
 The caps are the README's ("Limits and hostile input", docs/security.md's "Server-side limits"),
 written here as numbers, never read from `minilm.text`: 20,000 characters per request, 20 MiB per text file.
@@ -8,7 +9,14 @@ import codecs
 
 import pytest
 
-from minilm.text import clean_text, decode_upload, read_text_file
+from minilm.lang import Problem
+from minilm.text import (
+    clean_text,
+    decode_upload,
+    markdown_literal,
+    plotly_literal,
+    read_text_file,
+)
 
 MAX_CHARS = 20_000  # the README's cap, as the learner reads it
 MIB = 1024 * 1024
@@ -107,3 +115,76 @@ def test_cli_refuses_a_text_file_over_20_mib(files_at_the_cap, tmp_path, capsys)
     assert main(["tokenize", str(files_at_the_cap[1]), "-o", str(out)]) == 2
     assert "error: over.txt is 20,971,521 bytes; the limit is 20,971,520 bytes" in capsys.readouterr().err
     assert not out.exists()
+
+
+def _problem(call, *args, **kwargs):
+    """The Problem `call` raises, for its key and values (what the page words in either language)."""
+    with pytest.raises(Problem) as err:
+        call(*args, **kwargs)
+    return err.value
+
+
+@pytest.mark.parametrize(
+    "call, args, kwargs, key, values",
+    [
+        (clean_text, (12,), {}, "text_not_str", {"kind": "int"}),
+        (decode_upload, (b"ab\xe7d",), {"name": "x.txt"}, "file_not_utf8", {"name": "x.txt", "byte": "E7", "pos": 2}),
+        (decode_upload, (b"\x89PNG\r\n\x1a\n\x00\x00",), {"name": "x.png"}, "file_binary", {"name": "x.png"}),
+        (decode_upload, (b"\x00\x01",), {}, "file_binary", {"name": "the file"}),
+    ],
+    ids=["not-str-names-its-type", "latin-1-names-byte-and-position", "binary-names-the-file", "binary-default-name"],
+)
+def test_refusals_carry_what_the_learner_needs(call, args, kwargs, key, values):
+    """A refusal says which file, which byte where, which type: the page words these values, so each must arrive."""
+    err = _problem(call, *args, **kwargs)
+    assert (err.key, err.values) == (key, values)
+
+
+@pytest.mark.parametrize(
+    "content, key",
+    [(b"\x89PNG\r\n\x1a\n\x00\x00", "file_binary"), ("çay".encode("cp1254"), "file_not_utf8")],
+    ids=["binary", "latin-1"],
+)
+def test_read_text_file_names_the_file_it_refuses(tmp_path, content, key):
+    """The name in the message is the file's own name (no folder), for every refusal, not only for size."""
+    path = tmp_path / "notes şişe.txt"
+    path.write_bytes(content)
+    err = _problem(read_text_file, path)
+    assert (err.key, err.values["name"]) == (key, "notes şişe.txt")
+
+
+def test_nul_bytes_are_sniffed_in_the_first_8_kib_only():
+    """A NUL in the first 8,192 bytes means binary (as git and grep guess); after that it is text, NUL kept."""
+    assert _problem(decode_upload, b"a" * 8191 + b"\x00", name="x").key == "file_binary"
+    assert decode_upload(b"a" * 8192 + b"\x00") == "a" * 8192 + "\x00"
+
+
+@pytest.mark.parametrize(
+    "data, text",
+    [
+        (codecs.BOM_UTF8 + b"a\xffb", "a\ufffdb"),  # 0xFF never occurs in UTF-8
+        ("ab".encode("utf-16") + b"c", "ab\ufffd"),  # odd length: half a UTF-16 code unit left over
+    ],
+    ids=["utf8-bom-bad-byte", "utf16-odd-length"],
+)
+def test_after_a_bom_broken_bytes_become_replacement_characters(data, text):
+    """A BOM settles the encoding, so a damaged byte is shown as U+FFFD rather than refusing the whole file."""
+    assert decode_upload(data) == text
+
+
+@pytest.mark.parametrize(
+    "text, markdown",
+    [
+        ("X & Y", "X &amp; Y"),  # a capital X, an ampersand: plain letters stay, & becomes an entity
+        ("<i>x</i>", "&lt;i&gt;x&lt;/i&gt;"),
+        ("$$x$$ `c` 1.5", "\\$\\$x\\$\\$ \\`c\\` 1\\.5"),
+    ],
+    ids=["ampersand", "tag", "katex-code-dot"],
+)
+def test_markdown_literal_known_answers(text, markdown):
+    assert markdown_literal(text) == markdown
+
+
+def test_plotly_literal_escapes_tags_and_entities_but_not_quotes():
+    """Plotly reads tags and entities, not quotes: BPE tokens like 's stay as typed in the figure's data."""
+    assert plotly_literal("it's \"<b>\" &amp;") == "it's \"&lt;b&gt;\" &amp;amp;"
