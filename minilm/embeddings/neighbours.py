@@ -2,12 +2,13 @@
 
 Neighbours are measured in the full space of the table, never in the three plotted axes.
 `NeighbourIndex` reads little per query: 4-bit codes of every row (faiss' product quantiser with
-SIMD "fast scan", after a random rotation) pick 1,000 candidates, which are then scored exactly in
-float32 from the table itself, so every cosine shown is exact. Rows that sit in a tight clump (Gemma's
-~6,000 untrained tokens are near copies of one vector) are too close together for 4-bit codes to
-order; when one of them reaches the top, the whole clump is scored exactly. bench/neighbours.py
-measures it against float32 brute force. Not here: where the vectors come from
-(`minilm.embeddings.vectors`), the file the index is kept in (`minilm.embeddings.index_cache`).
+SIMD "fast scan", 40 MiB for Gemma, after a random rotation) pick 1,000 candidates, which are then
+scored exactly in float32 from the table itself, so every cosine shown is exact. Rows in a tight
+clump (Gemma's ~6,000 untrained tokens are near copies of one vector) are too alike for 4-bit codes
+to order, and would crowd every other row out of the candidates: a clump gets a few probes instead,
+and when one comes near the top the whole clump is scored exactly. bench/neighbours.py measures it
+against float32 brute force. Not here: where the vectors come from (`minilm.embeddings.vectors`),
+the file the index is kept in (`minilm.embeddings.index_cache`).
 """
 
 from __future__ import annotations
@@ -16,9 +17,13 @@ from pathlib import Path
 
 from minilm.embeddings.index_cache import load_arrays, misfit_note, neighbour_cache, save_arrays
 
-CANDIDATES = 1_000  # scored exactly per query; 1,000 and 3,000 missed the same 2 of 200 test queries
+# Rows scored exactly per query. On Gemma: 3.9 ms median, top 10 right in 197-200 of 200 queries for each of
+# 7 query seeds; what is missed is a row its code ranks past 1,000, or float32 near-ties inside the clump.
+CANDIDATES = 1_000
 SAMPLE = 32_768  # rows the quantiser learns from
-CLUMP_COS = 0.95  # a row this close to a clump's centre is scored with the whole clump
+CLUMP_COS = 0.95  # a row at least this close to a clump's centre belongs to the clump
+CLUMP_PROBES = 32  # a clump's best rows by their codes, scored exactly to tell whether it reaches the top
+CLUMP_MARGIN = 0.05  # ... within this of the k-th cosine: the near-copies' cosines spread ~0.02 around their best
 CHUNK = 16_384
 DIMS_PER_CODE = 2  # 4 bits per 2 dimensions: 40 MiB for Gemma's table
 
@@ -96,26 +101,36 @@ class NeighbourIndex:
         return [(int(ids[i]), float(cos[i])) for i in order if ids[i] != exclude][:k]
 
     def _rough(self, query, count: int):
-        """Ids of the `count` best rows by their 4-bit codes, in row order (kinder to the memory map)."""
+        """Ids of the `count` best rows outside clumps by their 4-bit codes, and each clump's few best.
+
+        A clump's thousands of near-copies score alike and would take the whole budget from other rows
+        when it is near the query (it did: true neighbours ranked ~6,000th). In row order (kinder to the
+        memory map).
+        """
         import numpy as np
 
         if self.codes is None:
             return np.arange(self.table.n_rows)
         rotated = _pad(_dot(self.rotation.T, query)[None], self.codes.d)  # rows were centred: scores shift alike
-        _, ids = self.codes.search(rotated, min(count, self.table.n_rows))
-        return np.sort(ids[0][ids[0] >= 0])
+        _, found = self.codes.search(rotated, min(count + len(self.clump_ids), self.table.n_rows))
+        found = found[0][found[0] >= 0]
+        label = self.clump_of[found]
+        probes = [found[label == c][:CLUMP_PROBES] for c in range(len(self.centres))]
+        return np.sort(np.concatenate([found[label < 0][:count], *probes]))
 
     def _with_clumps(self, query, ids, cos, want: int):
-        """Add every row of each clump that has a row among the `want` best: its rows differ by ~1e-4."""
+        """Score every row of each clump whose probes come near the `want` best: its rows differ by ~1e-4."""
         import numpy as np
 
         if self.codes is None or not len(self.clump_ids):
             return ids, cos
-        best = self.clump_of[ids[np.argsort(-cos)[:want]]]
-        hit = np.unique(best[best >= 0])
+        nth = min(want, len(cos)) - 1
+        kth = -np.partition(-cos, nth)[nth]
+        label = self.clump_of[ids]
+        hit = np.unique(label[(label >= 0) & (cos >= kth - CLUMP_MARGIN)])
         if not len(hit):
             return ids, cos
-        keep = ~np.isin(self.clump_of[ids], hit)
+        keep = ~np.isin(label, hit)
         spans = [slice(self.clump_bounds[c], self.clump_bounds[c + 1]) for c in hit]
         return (np.concatenate([ids[keep], *(self.clump_ids[s] for s in spans)]),
                 np.concatenate([cos[keep], *(_dot(self.clump_rows[s], query) for s in spans)]))

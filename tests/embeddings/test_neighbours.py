@@ -110,6 +110,32 @@ def test_a_clump_of_near_copies_is_ordered_exactly(tmp_path):
         assert [c for _, c in got] == pytest.approx([c for _, c in expected], abs=1e-5)
 
 
+def test_a_near_clump_does_not_crowd_out_the_neighbours(tmp_path):
+    """10 rows at cosine ~0.46 to the query, a clump of 1,000 near-copies at ~0.43, 2,000 random rows
+    (dim 128, cosines ~0.09), 100 candidates: by their codes the copies outnumber the candidates and,
+    let in freely, push true neighbours out (on Gemma's table, neighbours ranked ~6,000th by code).
+    The top 10 must be the planted rows, in the brute force's order."""
+    dim, rng = 128, np.random.default_rng(21)
+    query = _unit(rng.standard_normal(dim))
+
+    def at_cosine(cos, noise):  # unit rows whose cosine to `query` is `cos`
+        across = _unit(noise - (noise @ query)[..., None] * query)
+        return np.asarray(cos)[..., None] * query + np.sqrt(1 - np.asarray(cos)[..., None] ** 2) * across
+
+    centre = at_cosine(0.43, rng.standard_normal(dim))
+    clump = _unit(centre + 0.01 * rng.standard_normal((1000, dim)))
+    planted = at_cosine(0.46 + 0.01 * rng.standard_normal(10), rng.standard_normal((10, dim)))
+    source = rng.permutation(np.concatenate([rng.standard_normal((2000, dim)), clump, planted])).astype(np.float32)
+    index = NeighbourIndex(GGUFTable.open(write_gguf(tmp_path / "near.gguf", source)), candidates=100, cache=False)
+    expected = brute_force(source, query, 10)
+    assert min(c for _, c in expected) > 0.44  # the planted rows, above the clump
+    assert [j for j, _ in index.nearest(query.astype(np.float32), 10)] == [j for j, _ in expected]
+
+
+def _unit(x):
+    return x / np.linalg.norm(x, axis=-1, keepdims=True)
+
+
 def test_small_table_neighbours_equal_brute_force():
     """`nearest_rows` (the hand-made and nn.Embedding tables): order, cosines rounded to 4 places, exclude."""
     rng = np.random.default_rng(3)
