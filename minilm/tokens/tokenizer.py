@@ -149,16 +149,17 @@ class Tokenizer:
         """
         if not self.can_cut_after_newline or len(text) <= chunk_chars:
             return self.encode(text, add_special_tokens=add_special_tokens)
-        pieces, ids, done = _chunks(text, chunk_chars), [], 0
+        pieces, ids, done, sample = _chunks(text, chunk_chars), [], 0, None
         group = 1024 if progress else len(pieces)  # chunks per encode_batch call
         for start in range(0, len(pieces), group):
             batch = pieces[start : start + group]
             encodings = self.backend.encode_batch(batch, add_special_tokens=False)
             ids.extend(chain.from_iterable(enc.ids for enc in encodings))
+            sample = sample or next((enc for enc in encodings if enc.ids), None)
             done += sum(map(len, batch))
             if progress:
                 progress(done, len(text))
-        return self._specials_around(ids) if add_special_tokens else ids
+        return self._specials_around(ids, sample) if add_special_tokens else ids
 
     @cached_property
     def can_cut_after_newline(self) -> bool:
@@ -201,10 +202,18 @@ class Tokenizer:
             finally:
                 self.backend.encode_special_tokens = False
 
-    def _specials_around(self, ids: list[int]) -> list[int]:
-        """Apply the post-processor (e.g. the leading `<bos>`) to ids encoded without it."""
-        template = self.backend.post_process(self.backend.encode("", add_special_tokens=False))
-        return [*template.ids, *ids]
+    def _specials_around(self, ids: list[int], sample) -> list[int]:
+        """Apply the post-processor (`<bos>` before, maybe `</s>` after) to ids encoded without it.
+
+        `sample`, one non-empty encoding of the same text (None if no piece had a token), shows by its
+        special-tokens mask which of the post-processor's tokens go before the text and which after.
+        """
+        if sample is None:
+            return self.backend.post_process(self.backend.encode("", add_special_tokens=False)).ids + ids
+        done = self.backend.post_process(sample)
+        mask = done.special_tokens_mask
+        before, after = mask.index(0), len(mask) - mask[::-1].index(0)
+        return [*done.ids[:before], *ids, *done.ids[after:]]
 
 
 def _chunks(text: str, size: int) -> list[str]:

@@ -138,3 +138,122 @@ def test_byte_level_tokenizer_is_never_cut():
 def test_constructor_needs_one_source():
     with pytest.raises(ValueError, match="either"):
         Tokenizer()
+
+
+def _word_level(vocab, *, specials=(), template=None):
+    """A tiny in-memory WordLevel tokenizer: whitespace words, `specials` added on top of `vocab`."""
+    from tokenizers import Tokenizer as Backend
+    from tokenizers import models, pre_tokenizers, processors
+
+    backend = Backend(models.WordLevel(vocab=vocab, unk_token="<unk>"))
+    backend.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+    backend.add_special_tokens(list(specials))
+    if template:
+        backend.post_processor = processors.TemplateProcessing(
+            single=template, special_tokens=[(s, backend.token_to_id(s)) for s in specials]
+        )
+    return backend
+
+
+def test_token_bytes_per_kind(bpe):
+    """A special token stands for no text, even a typed "<bos>" that spans 5 characters; words give their bytes."""
+    tok = bpe.analyze("<bos>the")
+    assert list(tok.kinds) == ["special", "special", "text"]
+    assert [tok.token_bytes(i) for i in range(3)] == [b"", b"", b"the"]
+
+
+@pytest.mark.parametrize(
+    "make, name",
+    [
+        (lambda: Tokenizer(str(ASSETS / "tokenizer.json")), str(ASSETS / "tokenizer.json")),
+        (lambda: Tokenizer(backend=_word_level({"<unk>": 0})), "tokenizer"),
+        (lambda: Tokenizer(backend=_word_level({"<unk>": 0}), name="mine"), "mine"),
+        (lambda: Tokenizer.from_str(_word_level({"<unk>": 0}).to_str()), "uploaded tokenizer"),
+        (lambda: Tokenizer.from_str(_word_level({"<unk>": 0}).to_str(), name="mine"), "mine"),
+    ],
+    ids=["path", "backend", "backend-named", "from-str", "from-str-named"],
+)
+def test_names(make, name):
+    """The name the CLI prints: the one given, else the file path, else a generic word."""
+    tok = make()
+    assert tok.name == name
+    assert repr(tok) == f"Tokenizer({name!r}, vocab_size={len(tok)})"
+
+
+def test_len_counts_added_tokens():
+    """Two model words plus one added special token: the ids a model must embed go up to 2."""
+    tok = Tokenizer(backend=_word_level({"<unk>": 0, "a": 1}, specials=["<eos>"]))
+    assert len(tok) == 3
+    assert repr(tok) == "Tokenizer('tokenizer', vocab_size=3)"
+
+
+def test_specials_by_default(bpe):
+    """By default a typed "<bos>" is the special token, and decode can be asked to keep specials."""
+    assert bpe.tokenize("<bos>") == ["<bos>"]
+    assert bpe.decode(bpe.encode("the")) == "the"
+    assert bpe.decode(bpe.encode("the"), skip_special_tokens=False) == "<bos>the"
+
+
+@pytest.mark.parametrize("text", ["the cat", "the cat\nsat\n" * 4], ids=["short", "cut"])
+def test_encode_long_without_specials(bpe, text):
+    """add_special_tokens=False is honoured whether or not the text is long enough to be cut."""
+    ids = bpe.encode_long(text, add_special_tokens=False, chunk_chars=8)
+    assert 2 not in ids
+    assert ids == bpe.encode(text, add_special_tokens=False)
+
+
+def test_encode_long_keeps_specials_before_and_after():
+    """A post-processor that puts <s> before and </s> after the text: the cut text gets them in the same places."""
+    vocab = {"<unk>": 0, "<s>": 1, "</s>": 2, "a": 3, "b": 4}
+    tok = Tokenizer(backend=_word_level(vocab, specials=["<s>", "</s>"], template="<s> $A </s>"))
+    text = "a b\n" * 10
+    assert tok.can_cut_after_newline
+    assert tok.encode_long(text, chunk_chars=4) == [1] + [3, 4] * 10 + [2]
+    # a first piece with no token at all (WhitespaceSplit drops it) must not lose where </s> goes
+    assert tok.encode_long(" " * 10 + "\n" + text, chunk_chars=4) == [1] + [3, 4] * 10 + [2]
+    assert tok.encode_long("   \n" * 5 + "   ", chunk_chars=4) == [1, 2] == tok.encode("   \n" * 5 + "   ")
+
+
+def test_encode_long_does_not_cut_when_a_merge_crosses_newlines():
+    """A BPE that merges "\\n" with "a": cutting after the newline would lose that merge, so encode_long does not."""
+    from tokenizers import Tokenizer as Backend
+    from tokenizers import models
+
+    backend = Backend(models.BPE(vocab={"\n": 0, "a": 1, "\na": 2}, merges=[("\n", "a")]))
+    tok = Tokenizer(backend=backend)
+    assert not tok.can_cut_after_newline
+    assert tok.encode_long("a\na\na\n", chunk_chars=2) == [1, 2, 2, 0]
+
+
+@pytest.mark.parametrize(
+    "n_lines, chunk_chars, reports",
+    [
+        (2, 4, []),  # 4 characters: not longer than chunk_chars, one encode call, nothing to report
+        (2, 3, [(4, 4)]),  # one character more: cut, and the end is reported
+        (2049, 1, [(2048, 4098), (4096, 4098), (4098, 4098)]),  # every 1024 pieces (~4 MB at the default size)
+    ],
+    ids=["exactly-chunk-chars", "one-more", "every-1024-pieces"],
+)
+def test_encode_long_progress(bpe, n_lines, chunk_chars, reports):
+    """progress(done_chars, total_chars) counts the characters encoded so far, in 1024-piece groups."""
+    calls = []
+    text = "a\n" * n_lines
+    assert bpe.encode_long(text, chunk_chars=chunk_chars, progress=lambda *a: calls.append(a)) == bpe.encode(text)
+    assert calls == reports
+
+
+@pytest.mark.timeout(5)  # a wrong search start finds the same newline forever: fail, do not hang
+@pytest.mark.parametrize(
+    "text, size, pieces",
+    [
+        ("ab\ncd\nef\n", 2, ["ab\n", "cd\n", "ef\n"]),  # the trailing newline has nothing after it: no cut
+        ("abc\nd", 5, ["abc\nd"]),  # exactly size characters: one piece
+        ("abc\nd", 3, ["abc\n", "d"]),  # the newline right at size
+        ("ab\ncd\nef", 4, ["ab\ncd\n", "ef"]),  # a newline before size is passed over for the next one
+        ("ab\n cd\nef", 1, ["ab\n cd\n", "ef"]),  # never before a space: it belongs to the next word
+        ("abcdef", 2, ["abcdef"]),  # no newline, no cut
+    ],
+    ids=["three-lines", "exactly-size", "newline-at-size", "next-newline", "space-after-newline", "no-newline"],
+)
+def test_chunks_known_answers(text, size, pieces):
+    assert _chunks(text, size) == pieces
