@@ -208,8 +208,8 @@ class Tokenizer:
         `sample`, one non-empty encoding of the same text (None if no piece had a token), shows by its
         special-tokens mask which of the post-processor's tokens go before the text and which after.
         """
-        if sample is None:
-            return self.backend.post_process(self.backend.encode("", add_special_tokens=False)).ids + ids
+        if sample is None:  # no piece had a token, so `ids` is empty: the bare template is the answer
+            return self.backend.post_process(self.backend.encode("", add_special_tokens=False)).ids
         done = self.backend.post_process(sample)
         mask = done.special_tokens_mask
         before, after = mask.index(0), len(mask) - mask[::-1].index(0)
