@@ -232,7 +232,7 @@ its vocabulary a probability for what comes next. Compare the tiny model you tra
     "col_token_id": 'token id',
     "col_probability": 'probability',
     "special_tokens_note": '◆ marks special tokens ({tokens}): entries of the vocabulary for images, chat turns and control (multimodal and control tokens), not words. The model was trained with them, so they get some probability too.',
-    "gemma_model_loading": 'Gemma 3 270M is loading ({seconds:,} s so far; about half a minute the first time). Its column fills in by itself when it is ready.',
+    "gemma_model_loading": 'Gemma 3 270M is loading ({seconds:,} s so far; a few seconds, or about a minute on the very first start, which converts it once). Its column fills in by itself when it is ready.',
     "seed_range": 'seed must be a whole number from 0 to {maximum:,}, got {value}',
     "lr_range": 'the learning rate must be above 0 and at most 1, got {value}',
     "steps_label": 'steps',
@@ -382,7 +382,7 @@ its vocabulary a probability for what comes next. Compare the tiny model you tra
     "stride_now": 'now',
     # what the page loads in the background, and how far it got (issue 11)
     "stage_neighbour_index": "normalising the 262,144 rows of Gemma's embedding table",
-    "stage_gemma_model": 'building the whole Gemma 3 270M model (about half a minute, 2.6 GB)',
+    "stage_gemma_model": 'building the whole Gemma model with transformers (half a minute or more)',
     "stage_gemma_convert": "converting Gemma 3 270M's weights from the GGUF (first start only, ~40 s)",
     "stage_gemma_reconvert": 'the cached Gemma 3 weights were damaged: converting them from the GGUF again (~40 s)',
     "stage_gemma_load_cached": "loading Gemma 3 270M's cached weights",

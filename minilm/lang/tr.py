@@ -225,7 +225,7 @@ ne geleceğine dair bir olasılık verir. Eğittiğiniz minik modeli Gemma 3 270
     "col_token_id": 'token id’si',
     "col_probability": 'olasılık',
     "special_tokens_note": '◆ özel token’ları gösterir ({tokens}): sözlükte görüntüler, sohbet sıraları ve kontrol için bulunan girdiler (çok kipli ve kontrol token’ları), kelime değil. Model onlarla eğitildiği için onlara da biraz olasılık verir.',
-    "gemma_model_loading": 'Gemma 3 270M yükleniyor (şimdiye kadar {seconds:,} sn; ilk seferde yaklaşık yarım dakika). Hazır olunca sütunu kendiliğinden dolar.',
+    "gemma_model_loading": 'Gemma 3 270M yükleniyor (şimdiye kadar {seconds:,} sn; birkaç saniye, yalnızca en ilk açılışta bir kez dönüştürüldüğü için yaklaşık bir dakika). Hazır olunca sütunu kendiliğinden dolar.',
     "seed_range": 'seed 0 ile {maximum:,} arasında bir tam sayı olmalı; gelen: {value}',
     "lr_range": 'öğrenme oranı 0’dan büyük ve en çok 1 olmalı; gelen: {value}',
     "steps_label": 'adım sayısı (steps)',
@@ -375,7 +375,7 @@ ne geleceğine dair bir olasılık verir. Eğittiğiniz minik modeli Gemma 3 270
     "stride_now": 'şu anki',
     # what the page loads in the background, and how far it got (issue 11)
     "stage_neighbour_index": 'Gemma’nın gömme tablosunun 262.144 satırı normalleştiriliyor',
-    "stage_gemma_model": 'Gemma 3 270M modelinin tamamı kuruluyor (yaklaşık yarım dakika, 2,6 GB)',
+    "stage_gemma_model": 'Gemma modelinin tamamı transformers ile kuruluyor (yarım dakika ya da daha uzun)',
     "stage_gemma_convert": 'Gemma 3 270M’in ağırlıkları GGUF’tan dönüştürülüyor (yalnızca ilk açılışta, ~40 sn)',
     "stage_gemma_reconvert": 'önbellekteki Gemma 3 ağırlıkları bozuktu: GGUF’tan yeniden dönüştürülüyor (~40 sn)',
     "stage_gemma_load_cached": 'Gemma 3 270M’in önbellekteki ağırlıkları yükleniyor',

@@ -71,7 +71,7 @@ def sample(prompt: str = "the capital of", temperature: float = 0.8, top_k: int 
 def next_token(text: str = "the capital of france is", k: int = 10) -> list[dict]:
     """Gemma 3's k likeliest next tokens after `text` (read with <bos>): [{"token", "id", "p"}, ...].
 
-    The first call loads the whole Gemma 3 270M (about half a minute) and waits for it.
+    The first call loads the whole Gemma 3 270M (a few seconds; about a minute on the very first start) and waits for it.
     """
     from minilm.lm.gemma import gemma_next_tokens
 
