@@ -59,7 +59,7 @@ class NeighbourIndex:
         source = _source_file(table)
         if cache is True:
             cache = neighbour_cache(source) if source else False
-        arrays = self._cached(Path(cache), source) if cache else build_arrays(table)
+        arrays = self._cached(Path(cache), source) if cache and source else build_arrays(table)
         self._use(arrays)
 
     def _cached(self, cache: Path, source: Path) -> dict:
