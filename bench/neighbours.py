@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _util import RssSampler, describe_ms, header, median, verdict  # noqa: E402
+from _util import RssSampler, describe_ms, header, median, verdict
 
 TARGET_MS = 5.0
 SEED = 13

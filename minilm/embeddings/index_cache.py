@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import tempfile
+import zipfile
 from pathlib import Path
 
 from minilm.assets import cache_dir, cache_note, file_stamp
@@ -39,7 +40,7 @@ def load_arrays(cache: Path, source: Path, params: dict) -> tuple[dict | None, s
             arrays = {name: saved[name] for name in saved.files}
     except FileNotFoundError:
         return None, None
-    except Exception:  # a truncated zip raises BadZipFile, EOFError, ValueError, OSError...
+    except (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile):  # what np.load raises on a damaged zip
         return None, "cache_rebuilt_damaged"
     meta = arrays.pop("meta", None)
     try:

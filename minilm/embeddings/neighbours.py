@@ -15,7 +15,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from minilm.embeddings.index_cache import load_arrays, misfit_note, neighbour_cache, save_arrays
+from minilm.embeddings.index_cache import (
+    load_arrays,
+    misfit_note,
+    neighbour_cache,
+    save_arrays,
+)
 
 # Rows scored exactly per query. On Gemma: 3.9 ms median, top 10 right in 197-200 of 200 queries for each of
 # 7 query seeds; what is missed is a row its code ranks past 1,000, or float32 near-ties inside the clump.

@@ -10,13 +10,12 @@ import os
 
 import numpy as np
 import pytest
+from test_neighbours import brute_force, write_gguf
 
 from minilm.embeddings import neighbours
 from minilm.embeddings.gguf import GGUFTable
 from minilm.embeddings.index_cache import load_arrays
 from minilm.embeddings.neighbours import NeighbourIndex
-
-from test_neighbours import brute_force, write_gguf
 
 N_ROWS, DIM, CANDIDATES = 3000, 48, 300
 PARAMS = {"n_rows": N_ROWS, "dim": DIM, "sample": 32_768, "clump_cos": 0.95}  # what a fitting file records
