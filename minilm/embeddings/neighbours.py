@@ -2,7 +2,7 @@
 
 Neighbours are measured in the full space of the table, never in the three plotted axes.
 `NeighbourIndex` reads little per query: 4-bit codes of every row (faiss' product quantiser with
-SIMD "fast scan", 40 MiB for Gemma, after a random rotation) pick 1,000 candidates, which are then
+SIMD "fast scan", 40 MiB for Gemma, after a random rotation) pick 1,500 candidates, which are then
 scored exactly in float32 from the table itself, so every cosine shown is exact. Rows in a tight
 clump (Gemma's ~6,000 untrained tokens are near copies of one vector) are too alike for 4-bit codes
 to order, and would crowd every other row out of the candidates: a clump gets a few probes instead,
@@ -22,9 +22,10 @@ from minilm.embeddings.index_cache import (
     save_arrays,
 )
 
-# Rows scored exactly per query. On Gemma: 3.9 ms median, top 10 right in 197-200 of 200 queries for each of
-# 7 query seeds; what is missed is a row its code ranks past 1,000, or float32 near-ties inside the clump.
-CANDIDATES = 1_000
+# Rows scored exactly per query. On Gemma, 200 queries for each of 7 seeds: 1,000 took 3.6-4.0 ms (median, two
+# busy cores) and got 197-200 top-10 lists right; 1,500 takes 4.4 ms and gets 198-200. What is still missed:
+# float32 near-ties among the clump's rows (cosines ~1e-7 apart), which no other order of summation fixes.
+CANDIDATES = 1_500
 SAMPLE = 32_768  # rows the quantiser learns from
 CLUMP_COS = 0.95  # a row at least this close to a clump's centre belongs to the clump
 CLUMP_PROBES = 32  # a clump's best rows by their codes, scored exactly to tell whether it reaches the top
