@@ -1,4 +1,4 @@
-"""Gemma's token embeddings: our table reader against the seed's whole-model route; neighbours; the app's RSS.
+"""Gemma's token embeddings: our table reader against the seed's whole-model route; the app's RSS.
 
 Targets:
 1. Cold process to the first Gemma embedding (fresh process per run, warm disk cache): ours,
@@ -8,10 +8,8 @@ Targets:
    `model.model.embed_tokens(torch.tensor(ids))`, and peaks at most at 40% of its RSS. Both must give
    torch.equal tensors (and the same ids) for the seed's sentence. Time = from the child's first line
    (before any import) to the embedding; the whole process wall time is shown too.
-2. Nearest neighbours over all 262,144 rows: `NeighbourIndex(gemma_table(gemma))` built once, then
-   the median of 50 `nearest(vector, 10)` queries (50 different tokens) is under 150 ms.
-   Reference: brute-force float32 cosine over the whole float32 table (matmul + topk), same run;
-   the top-10 ids of both are compared.
+2. (Nearest neighbours over all 262,144 rows have their own script since the index changed:
+   bench/neighbours.py.)
 3. The whole app with Gemma and the neighbour index loaded (`app.launch(...)` in a child process,
    then a few gradio_client calls to /tokenize, /windows and /embed): peak RSS under 1.5 GB
    (1.5e9 bytes = 1,431 MiB). Both the main process and main + children are reported. The app's
@@ -21,7 +19,7 @@ torch runs with one intra-op thread in every route, as the app does (`app._warm_
 RSS figures are MiB (KiB / 1024), written MB as in the other scripts; children report VmHWM, not
 ru_maxrss, which in a child starts at the parent's RSS (bench/_proc.py).
 
-    python bench/embeddings.py [--runs-ours 3] [--runs-ref 1] [--queries 50] [--only cold|neighbours|app]
+    python bench/embeddings.py [--runs-ours 3] [--runs-ref 1] [--only cold|app]
 """
 
 from __future__ import annotations
@@ -41,11 +39,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from _proc import hwm_mb, rss_mb  # noqa: E402
-from _util import CHILD_PRELUDE, ROOT, RssSampler, describe_ms, header, median, peak_rss_mb, run_child, verdict  # noqa: E402
+from _util import CHILD_PRELUDE, ROOT, header, median, peak_rss_mb, run_child, verdict  # noqa: E402
 
 TARGET_SPEEDUP = 10.0
 TARGET_RSS_SHARE = 0.40
-TARGET_NEAREST_MS = 150.0
 TARGET_APP_MIB = 1.5e9 / 2**20
 SENTENCE = "the capital of united states and the capital of france"
 
@@ -128,85 +125,6 @@ def cold(args) -> bool:
     print(verdict(ok, f"first embedding {speedup:.1f}x faster (target >= {TARGET_SPEEDUP:.0f}x), peak RSS "
                       f"{share:.0%} of the seed route's (target <= {TARGET_RSS_SHARE:.0%}), tensors "
                       f"{'torch.equal' if equal else 'DIFFER'}"))
-    return ok
-
-
-def timed_calls(fn, runs_args, warmup: int = 3) -> tuple[list[float], list]:
-    """Like `timed_ms`, with one argument per call and the results kept (to compare routes)."""
-    for a in runs_args[:warmup]:
-        fn(a)
-    times, results = [], []
-    for a in runs_args:
-        start = time.perf_counter()
-        results.append(fn(a))
-        times.append((time.perf_counter() - start) * 1000)
-    return times, results
-
-
-def neighbours(args) -> bool:
-    import torch
-
-    from minilm.assets import corpus_text
-    from minilm.embeddings.tables import NeighbourIndex, gemma_embed_tokens, gemma_table
-    from minilm.tokens.gemma import load_gemma
-
-    print(f"\n-- 2. nearest neighbours, {args.queries} queries of k=10 over the whole table --")
-    gemma = load_gemma()
-    table = gemma_table(gemma)
-    with RssSampler() as rss:
-        start = time.perf_counter()
-        index = NeighbourIndex(table)
-        build = time.perf_counter() - start
-    print(f"table: {gemma.name}, {table.n_rows:,} x {table.dim}; NeighbourIndex built in {build:.2f} s, "
-          f"RSS +{rss.growth_mb:.0f} MB (bf16 unit rows: {index.unit.numel() * 2 / 2**20:.0f} MiB)")
-
-    # Query tokens: the first distinct ids of the corpus under Gemma's tokenizer (real words), minus <bos>.
-    seen = []
-    for i in gemma.tokenizer.encode(corpus_text()[:20_000]):
-        if i not in seen and i != gemma.tokenizer.bos_token_id:
-            seen.append(i)
-        if len(seen) == args.queries:
-            break
-    vectors = gemma_embed_tokens(gemma, seen)
-
-    with RssSampler() as ref_rss:
-        start = time.perf_counter()
-        full = torch.from_numpy(table.block(0, table.n_rows))  # float32, 640 MiB
-        full.div_(full.norm(dim=1, keepdim=True).clamp_min(1e-12))
-        ref_build = time.perf_counter() - start
-    print(f"reference: whole float32 table, unit rows, in {ref_build:.2f} s, RSS +{ref_rss.growth_mb:.0f} MB")
-
-    def ours_query(j):
-        return index.nearest(vectors[j], 10)
-
-    def ref_query(j):
-        q = torch.nn.functional.normalize(vectors[j].float(), dim=0)
-        top = torch.topk(full @ q, 10)
-        return [(int(i), float(c)) for c, i in zip(top.values, top.indices)]
-
-    order = list(range(len(seen)))
-    ours_t, ours_r = timed_calls(ours_query, order)
-    ref_t, ref_r = timed_calls(ref_query, order)
-    print(f"ours: NeighbourIndex.nearest(vector, 10)        {describe_ms(ours_t)}")
-    print(f"reference: float32 matmul + topk over all rows  {describe_ms(ref_t)}")
-    print(f"ratio reference/ours: {median(ref_t) / median(ours_t):.2f}x")
-
-    same_order = sum([i for i, _ in a] == [i for i, _ in b] for a, b in zip(ours_r, ref_r))
-    same_set = sum({i for i, _ in a} == {i for i, _ in b} for a, b in zip(ours_r, ref_r))
-    max_cos = max(abs(ca - cb) for a, b in zip(ours_r, ref_r) for (_, ca), (_, cb) in zip(a, b))
-    print(f"top-10 ids agree: same order in {same_order}/{len(order)} queries, same set in {same_set}/{len(order)}; "
-          f"max |cosine difference| at equal ranks {max_cos:.2e}")
-    for q, a, b in zip(seen, ours_r, ref_r):
-        if [i for i, _ in a] != [i for i, _ in b]:
-            print(f"  differs for {gemma.tokenizer.convert_ids_to_tokens(q)!r} ({q}):\n    ours {a}\n    ref  {b}")
-    q, example = seen[0], ours_r[0]
-    print(f"example, {gemma.tokenizer.convert_ids_to_tokens(q)!r}: "
-          + ", ".join(f"{gemma.tokenizer.convert_ids_to_tokens(i)!r} {c:.3f}" for i, c in example[:6]))
-    print(f"peak RSS of this process (Gemma tokenizer, index and the float32 reference table): {peak_rss_mb():.0f} MB")
-    ok = median(ours_t) < TARGET_NEAREST_MS and same_set == len(order)
-    print(verdict(ok, f"nearest(vector, 10) median {median(ours_t):.2f} ms over {table.n_rows:,} rows "
-                      f"(target < {TARGET_NEAREST_MS:.0f} ms); top-10 ids agree with float32 brute force in "
-                      f"{same_set}/{len(order)} queries"))
     return ok
 
 
@@ -337,16 +255,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs-ours", type=int, default=3)
     parser.add_argument("--runs-ref", type=int, default=1)
-    parser.add_argument("--queries", type=int, default=50)
-    parser.add_argument("--only", choices=("cold", "neighbours", "app"))
+    parser.add_argument("--only", choices=("cold", "app"))
     args = parser.parse_args()
-    header("Gemma embeddings: table rows vs the whole model; neighbours; the app's RSS")
+    header("Gemma embeddings: table rows vs the whole model; the app's RSS")
     import torch
 
     torch.set_num_threads(1)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} intra-op thread in every route")
     results = {}
-    for name, part in (("cold", cold), ("neighbours", neighbours), ("app", whole_app)):
+    for name, part in (("cold", cold), ("app", whole_app)):
         if args.only in (None, name):
             results[name] = part(args)
     print(f"\npeak RSS of this process: {peak_rss_mb():.0f} MB")

@@ -381,7 +381,7 @@ its vocabulary a probability for what comes next. Compare the tiny model you tra
     "stride_title": 'windows against stride (context_length {L}, {tokens})',
     "stride_now": 'now',
     # what the page loads in the background, and how far it got (issue 11)
-    "stage_neighbour_index": "normalising the 262,144 rows of Gemma's embedding table",
+    "stage_neighbour_index": "indexing the 262,144 rows of Gemma's embedding table (first start only, ~20 s; then read from the cache)",
     "stage_gemma_model": 'building the whole Gemma model with transformers (half a minute or more)',
     "stage_gemma_convert": "converting Gemma 3 270M's weights from the GGUF (first start only, ~40 s)",
     "stage_gemma_reconvert": 'the cached Gemma 3 weights were damaged: converting them from the GGUF again (~40 s)',

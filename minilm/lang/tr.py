@@ -374,7 +374,7 @@ ne geleceğine dair bir olasılık verir. Eğittiğiniz minik modeli Gemma 3 270
     "stride_title": 'stride’a göre pencere sayısı (context_length {L}, {tokens})',
     "stride_now": 'şu anki',
     # what the page loads in the background, and how far it got (issue 11)
-    "stage_neighbour_index": 'Gemma’nın gömme tablosunun 262.144 satırı normalleştiriliyor',
+    "stage_neighbour_index": 'Gemma’nın gömme tablosunun 262.144 satırı dizinleniyor (yalnızca ilk açılışta, yaklaşık 20 sn; sonra önbellekten okunur)',
     "stage_gemma_model": 'Gemma modelinin tamamı transformers ile kuruluyor (yarım dakika ya da daha uzun)',
     "stage_gemma_convert": 'Gemma 3 270M’in ağırlıkları GGUF’tan dönüştürülüyor (yalnızca ilk açılışta, ~40 sn)',
     "stage_gemma_reconvert": 'önbellekteki Gemma 3 ağırlıkları bozuktu: GGUF’tan yeniden dönüştürülüyor (~40 sn)',
