@@ -1,5 +1,6 @@
 """The tiny LM and its loop: loss goes down, the y = x mistake reaches zero, NaN stops, Stop stops and
-keeps the model, short runs report every step (A4), the seed is checked."""
+keeps the model, short runs report every step (A4), the seed is checked; tiny quick runs pin the schedule, the epochs' seeds,
+the held-out split, the AdamW step and every field of the events (the mutation-testing survivors)."""
 
 import math
 import threading
@@ -233,3 +234,147 @@ def test_stop_flags_are_per_run_and_removed_when_runs_end():
     flags.arm("c")  # a run asked for whose page closed before it started
     flags.forget("c")
     assert len(flags) == 0
+
+
+# --- quick, tiny runs that pin the loop's details (a stream of 100 ids, vocabulary 50, no or one block) ---
+
+TINY = dict(n_blocks=0, embedding_dim=16, n_heads=4, context_length=4, stride=4, batch_size=4, seed=3)
+STREAM = [(7 * i) % 50 for i in range(100)]  # 24 windows of 4 (+1) tokens
+
+
+def tiny(**options):
+    return TrainConfig(**{**TINY, **options})
+
+
+@pytest.mark.parametrize("step, expected", [
+    (0, 0.1), (9, 1.0), (10, 1.0), (60, 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * 0.5))), (110, 0.1), (160, 0.1),
+], ids=["first", "warmup-end", "decay-start", "middle", "last", "past-the-end"])
+def test_schedule_is_linear_warmup_then_cosine_to_a_tenth(step, expected):
+    """lr * (step + 1) / warmup for the first `warmup` steps, then lr * (0.1 + 0.45 (1 + cos(pi * progress)))."""
+    assert lr_at(step, TrainConfig(lr=1.0, warmup=10, steps=110)) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("warmup, steps", [(1, 2), (2, 2)], ids=["one-decay-step", "no-decay-steps"])
+def test_schedule_with_almost_no_decay_steps_ends_at_a_tenth(warmup, steps):
+    assert lr_at(warmup, TrainConfig(lr=1.0, warmup=warmup, steps=steps)) == pytest.approx(1.0)
+    assert lr_at(warmup + 1, TrainConfig(lr=1.0, warmup=warmup, steps=steps)) == pytest.approx(0.1)
+
+
+def test_training_batches_reshuffle_each_epoch_with_the_next_seed():
+    """Epoch e is create_data_loader's shuffle with seed + e, over the windows val_fraction leaves: with
+    half held out, the first 11 windows (ids[:45]) train; 3 batches an epoch."""
+    from minilm import create_data_loader
+
+    batches = training_batches(STREAM, tiny(val_fraction=0.5))
+    seen = [next(batches) for _ in range(9)]
+    expected = [b for epoch in range(3)
+                for b in create_data_loader(STREAM[:45], 4, 4, batch_size=4, shuffle=True, seed=3 + epoch)]
+    assert len(expected) == 9
+    assert all(torch.equal(x, ex) and torch.equal(y, ey) for (x, y), (ex, ey) in zip(seen, expected))
+    assert sorted(tuple(row) for x, _ in seen[:3] for row in x.tolist()) == sorted(
+        tuple(STREAM[s:s + 4]) for s in range(0, 44, 4))
+
+
+def test_validation_reads_the_held_out_tail(monkeypatch):
+    """With half the 24 windows held out, validation reads from window 12 on: ids[48:]."""
+    from minilm.lm import train as loop
+
+    read = []
+    real = loop.evaluate
+    monkeypatch.setattr(loop, "evaluate", lambda model, ids, config: (read.append(list(ids)), real(model, ids, config))[1])
+    list(train(STREAM, 50, tiny(steps=1, val_fraction=0.5)))
+    assert read and all(r == STREAM[48:] for r in read)
+
+
+def test_steps_are_adamw_with_the_documented_settings():
+    """The model after 3 steps is torch's AdamW (betas 0.9, 0.95; weight decay 0.1 on matrices, none on
+    vectors) with the schedule's rates 0.5, 1, 1 x lr, gradients clipped to norm 1, on the seeded batches."""
+    from minilm import create_data_loader
+
+    config = tiny(n_blocks=1, steps=3, warmup=2, lr=0.01, weight_decay=0.1, clip=1.0)
+    events = list(train(STREAM, 50, config))
+    assert [e.lr for e in events] == pytest.approx([0.005, 0.005, 0.01, 0.01])  # step 0 shows the first step's
+
+    model = TinyLM(ModelConfig(50, 4, 1, 16, 4), seed=3)
+    matrices = [p for p in model.parameters() if p.ndim >= 2]
+    vectors = [p for p in model.parameters() if p.ndim < 2]
+    optimizer = torch.optim.AdamW([{"params": matrices, "weight_decay": 0.1}, {"params": vectors, "weight_decay": 0.0}],
+                                  lr=0.01, betas=(0.9, 0.95))
+    batches = create_data_loader(STREAM[:85], 4, 4, batch_size=4, shuffle=True, seed=3)  # 21 training windows
+    norms = []
+    for lr, (x, y) in zip([0.005, 0.01, 0.01], batches):
+        for group in optimizer.param_groups:
+            group["lr"] = lr
+        model.train()
+        loss = torch.nn.functional.cross_entropy(model(x).reshape(-1, 50), y.reshape(-1))
+        optimizer.zero_grad()
+        loss.backward()
+        norms.append(float(torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)))
+        optimizer.step()
+    assert max(norms) > 1.0  # so the clipping mattered
+    trained = events[-1].model.state_dict()
+    assert all(torch.allclose(trained[k], v, atol=1e-6) for k, v in model.state_dict().items())
+
+
+def test_event_speeds_come_from_the_clock(monkeypatch):
+    """Half a second after the start (a fake clock): steps/s = 2 x step, tokens/s that x batch x context."""
+    from types import SimpleNamespace
+    from minilm.lm import train as loop
+
+    times = iter([100.0])
+    monkeypatch.setattr(loop, "time", SimpleNamespace(perf_counter=lambda: next(times, 100.5)))
+    events = list(train(STREAM, 50, tiny(steps=2, report_every=1)))
+    assert [(e.step, e.steps_per_s, e.tokens_per_s) for e in events] == [(0, 0.0, 0.0), (1, 2.0, 32.0), (2, 4.0, 64.0)]
+
+
+def test_stopped_before_the_first_step_keeps_the_untrained_model():
+    stop = threading.Event()
+    stop.set()
+    first, last = train(STREAM, 50, tiny(steps=5, warmup=2, lr=0.01), stop=stop)
+    assert (last.step, last.done, last.stopped, last.val_fresh, last.train_loss) == (0, True, "stopped", True, None)
+    assert last.val_loss == first.val_loss and isinstance(last.val_loss, float)
+    assert first.lr == last.lr == pytest.approx(0.005)
+    reference = TinyLM(ModelConfig(50, 4, 0, 16, 4), seed=3).state_dict()  # the config's seed, not 0
+    assert all(torch.equal(v, reference[k]) for k, v in last.model.state_dict().items())
+
+
+def test_stopped_mid_run_event_fields():
+    stop = threading.Event()
+    events = []
+    for event in train(STREAM, 50, tiny(steps=10, warmup=4, lr=0.01, report_every=1, eval_every=5), stop=stop):
+        events.append(event)
+        if event.step == 2:
+            stop.set()
+    last = events[-1]
+    assert (last.step, last.done, last.stopped, last.val_fresh) == (3, True, "stopped", True)
+    assert isinstance(last.train_loss, float) and last.lr == pytest.approx(0.0075) and last.model is not None
+    assert [e.val_fresh for e in events[1:-1]] == [False, False]
+
+
+def test_diverged_event_fields(monkeypatch):
+    """NaN at step 3: the event keeps step 2's validation loss (not fresh), the step's rate and the model."""
+    from minilm.lm import train as loop
+
+    calls = []
+    real = loop.F.cross_entropy
+
+    def failing(*args, **kwargs):
+        calls.append(torch.is_grad_enabled())
+        loss = real(*args, **kwargs)
+        return loss * float("nan") if sum(calls) == 3 and calls[-1] else loss
+
+    monkeypatch.setattr(loop.F, "cross_entropy", failing)
+    events = list(train(STREAM, 50, tiny(steps=10, warmup=4, lr=0.01, report_every=1, eval_every=2)))
+    before, last = events[-2], events[-1]
+    assert (last.step, last.done, last.stopped, last.val_fresh) == (3, True, "diverged", False)
+    assert before.val_fresh and last.val_loss == before.val_loss and isinstance(last.val_loss, float)
+    assert last.lr == pytest.approx(0.0075) and last.model is not None
+
+
+def test_the_mistake_run_trains_on_y_equals_x():
+    from minilm.lm.train import training_runs
+
+    settings = TrainSettings(source="text", text=corpus_text()[:3_000], n_blocks=0, embedding_dim=16,
+                             context_length=8, stride=8, batch_size=4, steps=1, mistake=True)
+    runs = {run: config.shift for run, config, _ in training_runs(settings)}
+    assert runs == {"next_token": True, "mistake": False}
