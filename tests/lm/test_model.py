@@ -102,3 +102,38 @@ def test_forward_equals_the_decoder_written_out(n_blocks):
     with torch.no_grad():
         torch.testing.assert_close(model(x), reference_forward(model, x), atol=1e-4, rtol=1e-4)
         torch.testing.assert_close(model(x[:, :4]), reference_forward(model, x[:, :4]), atol=1e-4, rtol=1e-4)
+
+
+def test_dropout_only_while_training():
+    """Dropout (a ModelConfig option the page leaves at 0) drops activations in `train()` mode only: two
+    training passes differ, while eval passes equal the same model built without dropout."""
+    config = ModelConfig(VOCAB, CONTEXT, 1, DIM, HEADS, dropout=0.5)
+    model, plain = TinyLM(config, seed=3), TinyLM(ModelConfig(VOCAB, CONTEXT, 1, DIM, HEADS), seed=3).eval()
+    x = ids(4)
+    model.train()
+    torch.manual_seed(0)
+    first = model(x)
+    torch.manual_seed(1)
+    assert not torch.allclose(first, model(x))
+    model.eval()
+    torch.testing.assert_close(model(x), model(x))
+    torch.testing.assert_close(model(x), plain(x))
+
+
+def test_the_default_seed_is_zero():
+    """`TinyLM(config)` is the seed-0 model: a link or the API that leaves the seed out rebuilds the same one."""
+    config = ModelConfig(VOCAB, CONTEXT, 1, DIM, HEADS)
+    default, zero, one = TinyLM(config), TinyLM(config, seed=0), TinyLM(config, seed=1)
+    for a, b, c in zip(default.parameters(), zero.parameters(), one.parameters()):
+        torch.testing.assert_close(a, b)
+    assert not all(torch.equal(a, c) for a, c in zip(default.parameters(), one.parameters()))
+
+
+@pytest.mark.parametrize("n_blocks", [0, 1, 2])
+def test_parameter_count_by_hand(n_blocks):
+    """Token and position tables, per block two LayerNorms, qkv, the output projection and a 4x MLP (all with
+    biases), a final LayerNorm and a bias-free head: counted here from the architecture, not from torch."""
+    v, c, d = VOCAB, CONTEXT, DIM
+    block = 2 * (2 * d) + (d * 3 * d + 3 * d) + (d * d + d) + (d * 4 * d + 4 * d) + (4 * d * d + d)
+    expected = v * d + c * d + n_blocks * block + 2 * d + d * v
+    assert TinyLM(ModelConfig(v, c, n_blocks, d, HEADS)).n_parameters() == expected
