@@ -155,3 +155,107 @@ def test_known_answers_in_two_dimensions():
     rows = [[1.0, 0.0], [0.0, 1.0], [0.7, 0.7], [-1.0, 0.0]]
     assert nearest_rows(rows, [1.0, 0.1], k=4) == [(0, 0.995), (2, 0.774), (1, 0.0995), (3, -0.995)]
     assert nearest_rows(rows, [1.0, 0.1], k=2, exclude=0) == [(2, 0.774), (1, 0.0995)]
+
+
+def test_default_k_is_ten():
+    """Both searches give 10 neighbours unless asked otherwise (the tab's list length)."""
+    table = np.random.default_rng(4).standard_normal((40, 6)).astype(np.float32)
+    assert len(nearest_rows(table, table[0])) == 10
+    assert len(NeighbourIndex(table_of(table), cache=False).nearest(table[0])) == 10
+
+
+class table_of:
+    """A plain in-memory table (no source file) that counts the rows each `rows` call reads."""
+
+    def __init__(self, array):
+        self.array, self.n_rows, self.dim, self.reads = array, len(array), array.shape[1], []
+
+    def rows(self, ids):
+        self.reads.append(len(ids))
+        return self.array[np.asarray(ids, dtype=np.int64)]
+
+    def block(self, start, stop):
+        return self.array[start:stop]
+
+
+@pytest.mark.parametrize("n_rows", [50, 300], ids=["fewer-rows-than-candidates", "as-many-rows-as-candidates"])
+def test_small_table_is_searched_whole(n_rows):
+    """A table no larger than `candidates` is scored whole, with its own row lengths (rows far from unit)."""
+    rng = np.random.default_rng(8)
+    source = (rng.standard_normal((n_rows, DIM)) * rng.uniform(0.01, 5, (n_rows, 1))).astype(np.float32)
+    index = NeighbourIndex(table_of(source), candidates=300, cache=False)
+    for query in rng.standard_normal((10, DIM)).astype(np.float32):
+        expected = brute_force(source, query, 10)
+        got = index.nearest(query, 10)
+        assert [j for j, _ in got] == [j for j, _ in expected]
+        assert [c for _, c in got] == pytest.approx([c for _, c in expected], abs=1e-5)
+
+
+def test_a_query_reads_only_its_candidates():
+    """An indexed table reads ~`candidates` rows per query, not all 3,000 (the point of the index)."""
+    source = np.random.default_rng(9).standard_normal((N_ROWS, DIM)).astype(np.float32)
+    table = table_of(source)
+    index = NeighbourIndex(table, candidates=CANDIDATES, cache=False)
+    table.reads.clear()
+    index.nearest(source[5], 10, exclude=5)
+    assert sum(table.reads) <= CANDIDATES + 8 * 32  # candidates plus at most each clump's probes
+
+
+def scaled_rows(source):
+    return source * 0.001, None
+
+
+def tiny_query(source):
+    return source, lambda q: q * 1e-4
+
+
+def float16_query(source):
+    return source, lambda q: q.astype(np.float16)
+
+
+def row_shaped_query(source):
+    return source, lambda q: q[None]
+
+
+@pytest.mark.parametrize("case", [scaled_rows, tiny_query, float16_query, row_shaped_query],
+                         ids=["rows-of-length-0.007", "query-of-length-0.0007", "float16-query", "query-of-shape-1-by-dim"])
+def test_lengths_and_shapes_do_not_change_the_answer(case):
+    """Cosine ignores length: short rows or a short query give the brute force's cosines; a float16 or (1, dim) query
+    (a row as a table hands it out) is the same query."""
+    rng = np.random.default_rng(10)
+    source, shape = case(rng.standard_normal((N_ROWS, DIM)).astype(np.float32))
+    source = source.astype(np.float32)
+    index = NeighbourIndex(table_of(source), candidates=CANDIDATES, cache=False)
+    for query in rng.standard_normal((10, DIM)).astype(np.float32):
+        asked = shape(query) if shape else query
+        expected = brute_force(source, np.asarray(asked, dtype=np.float64).reshape(-1), 10)
+        got = index.nearest(asked, 10)
+        assert [j for j, _ in got] == [j for j, _ in expected]
+        assert [c for _, c in got] == pytest.approx([c for _, c in expected], abs=1e-5)
+
+
+@pytest.mark.parametrize("k, exclude, length", [(200, None, 200), (200, 7, 200), (5000, None, 1000), (5000, 7, 999)],
+                         ids=["k-above-candidates", "k-above-candidates-exclude", "k-above-rows", "k-above-rows-exclude"])
+def test_large_k(k, exclude, length):
+    """k beyond the candidate budget (100) still gives the brute force's k best; k beyond the table gives every row."""
+    source = np.random.default_rng(12).standard_normal((1000, DIM)).astype(np.float32)
+    index = NeighbourIndex(table_of(source), candidates=100, cache=False)
+    got = index.nearest(source[7], k, exclude=exclude)
+    assert len(got) == length
+    assert [j for j, _ in got] == [j for j, _ in brute_force(source, source[7], k, exclude=exclude)]
+
+
+def test_two_clumps_are_each_scored_once():
+    """Two clumps of 500 near-copies and a query between them: both clumps reach the top, each of their rows is
+    scored once (no row twice, none missing), and the top 20 mix the two in the brute force's order."""
+    rng = np.random.default_rng(14)
+    a, b = rng.standard_normal(DIM), rng.standard_normal(DIM)
+    clumps = np.concatenate([a + 0.1 * rng.standard_normal((500, DIM)), b + 0.1 * rng.standard_normal((500, DIM))])
+    source = rng.permutation(np.concatenate([clumps, rng.standard_normal((2000, DIM))])).astype(np.float32)
+    index = NeighbourIndex(table_of(source), candidates=100, cache=False)
+    query = (a / np.linalg.norm(a) + b / np.linalg.norm(b)).astype(np.float32)
+    expected = brute_force(source, query, 20)
+    got = index.nearest(query, 20)
+    assert [j for j, _ in got] == [j for j, _ in expected]
+    near_a = source[[j for j, _ in got]] @ a > source[[j for j, _ in got]] @ b
+    assert 0 < near_a.sum() < 20  # both clumps in the top 20
