@@ -245,17 +245,19 @@ def test_large_k(k, exclude, length):
     assert [j for j, _ in got] == [j for j, _ in brute_force(source, source[7], k, exclude=exclude)]
 
 
-def test_two_clumps_are_each_scored_once():
-    """Two clumps of 500 near-copies and a query between them: both clumps reach the top, each of their rows is
-    scored once (no row twice, none missing), and the top 20 mix the two in the brute force's order."""
+@pytest.mark.parametrize("towards, scale", [("both", 1.0), ("a", 1.0), ("b", 1.0), ("both", 0.001)],
+                         ids=["between-the-two", "at-clump-a", "at-clump-b", "rows-of-length-0.007"])
+def test_two_clumps_are_each_scored_once(towards, scale):
+    """Two clumps of 500 near-copies; a query between them (both reach the top) or at one of them: each clump's rows
+    are scored once (no row twice, none missing) and the top 20 are the brute force's, also when every row is short."""
     rng = np.random.default_rng(14)
     a, b = rng.standard_normal(DIM), rng.standard_normal(DIM)
     clumps = np.concatenate([a + 0.1 * rng.standard_normal((500, DIM)), b + 0.1 * rng.standard_normal((500, DIM))])
-    source = rng.permutation(np.concatenate([clumps, rng.standard_normal((2000, DIM))])).astype(np.float32)
+    source = rng.permutation(np.concatenate([clumps, rng.standard_normal((2000, DIM))])).astype(np.float32) * scale
     index = NeighbourIndex(table_of(source), candidates=100, cache=False)
-    query = (a / np.linalg.norm(a) + b / np.linalg.norm(b)).astype(np.float32)
+    query = {"both": a / np.linalg.norm(a) + b / np.linalg.norm(b), "a": a, "b": b}[towards].astype(np.float32)
     expected = brute_force(source, query, 20)
     got = index.nearest(query, 20)
     assert [j for j, _ in got] == [j for j, _ in expected]
-    near_a = source[[j for j, _ in got]] @ a > source[[j for j, _ in got]] @ b
-    assert 0 < near_a.sum() < 20  # both clumps in the top 20
+    near_a = (source[[j for j, _ in got]] @ a > source[[j for j, _ in got]] @ b).sum()
+    assert near_a == {"both": near_a if 0 < near_a < 20 else -1, "a": 20, "b": 0}[towards]
