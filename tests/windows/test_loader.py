@@ -123,3 +123,41 @@ def test_importable_from_the_package():
     import minilm
 
     assert minilm.create_data_loader is create_data_loader
+
+
+def test_padding_is_in_no_window():
+    """With keep_tail, 10 tokens, context_length 4, stride 4: windows start at 0, 4 and 8, the last padded
+    to 8..11. Counted by hand: every real token is in exactly one window's inputs; the two padding slots
+    (10, 11) and positions outside the stream are in none, and only tokens 1..9 are ever a target."""
+    stats = window_stats(10, 4, 4, keep_tail=True)
+    assert (stats.n_windows, stats.n_padded) == (3, 1)
+    assert [stats.n_inputs_with(i) for i in range(-1, 13)] == [0] + [1] * 10 + [0, 0, 0]
+    assert [stats.in_target(i) for i in range(12)] == [False] + [True] * 9 + [False, False]
+
+
+@pytest.mark.parametrize("n_windows, batch_size, batches", [(2471, 32, 78), (2470, 10, 247), (5, 8, 1), (1, 4, 1)])
+def test_batches_counted_as_whole_numbers(n_windows, batch_size, batches):
+    """ceil(n_windows / batch_size), an int: 2,471 windows in batches of 32 make 78 (the last has 7)."""
+    ids = list(range(n_windows + 1))  # context_length 1, stride 1: one window per id but the last
+    stats = window_stats(len(ids), 1, 1)
+    assert stats.n_windows == n_windows
+    got = stats.n_batches(batch_size)
+    assert got == batches and type(got) is int
+    assert len(create_data_loader(ids, 1, 1, batch_size=batch_size)) == batches
+
+
+def test_drop_last_drops_the_short_batch():
+    """23 windows in batches of 5: four full batches, and the short fifth one only without drop_last."""
+    ids = list(range(24))
+    kept, dropped = (create_data_loader(ids, 1, 1, batch_size=5, drop_last=d) for d in (False, True))
+    assert (len(kept), len(dropped)) == (5, 4)
+    assert [len(x) for x, _ in dropped] == [5, 5, 5, 5] and [len(x) for x, _ in kept] == [5, 5, 5, 5, 3]
+
+
+def test_one_window_by_index_is_the_seeds():
+    """`dataset[k]` (what a plain DataLoader or a learner in a notebook asks for) is the seed's k-th (x, y)."""
+    ids = list(range(100, 140))
+    dataset = create_data_loader(ids, 6, 3).dataset
+    for k, (x, y) in enumerate(make_windows(ids, 6, 3)):
+        got_x, got_y = dataset[k]
+        assert got_x.tolist() == x and got_y.tolist() == y
