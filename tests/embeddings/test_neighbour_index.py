@@ -146,3 +146,11 @@ def test_gemma_table_matches_float32_brute_force(gemma, tmp_path):
         top10 += [i for i, _ in got] == expected
         assert [c for _, c in got] == pytest.approx([float(score[i]) for i, _ in got], abs=1e-5)  # exact cosines
     assert (top1, top10 >= 198) == (200, True), f"top-1 {top1}/200, top-10 {top10}/200"
+
+
+def test_an_index_is_cached_unless_told_not_to(gguf, tmp_path, monkeypatch):
+    """No `cache` argument: the index of a GGUF is kept in $MINILM_CACHE (so the app's start does not rebuild it)."""
+    _, path = gguf
+    monkeypatch.setenv("MINILM_CACHE", str(tmp_path / "cache"))
+    NeighbourIndex(GGUFTable.open(path), candidates=CANDIDATES)
+    assert len(list((tmp_path / "cache").glob("*.neighbours.npz"))) == 1
