@@ -336,7 +336,7 @@ def test_real_conversion_heals_a_truncated_bundled_tokenizer(gemma, tmp_path, mo
         os.link(gemma.path, gguf_path)  # 250 MB: shared, not copied, and the same stamp
     except OSError:
         shutil.copyfile(gemma.path, gguf_path)
-    folder = next(gemma.path.parent.glob("gemma-3-270m-*/"))
+    folder = gemma.path.parent / f"gemma-3-270m-{gemma_module.bundled_source().sha256[:12]}"  # not the -weights one
     shutil.copytree(folder, cache / folder.name)
     converted = cache / folder.name / "tokenizer.json"
     converted.write_bytes(converted.read_bytes()[:1_000_000])

@@ -66,6 +66,7 @@ def test_app_reports_gemma_and_the_index(monkeypatch):
 
     for loader in (loaders.GEMMA, loaders.NEIGHBOURS):
         monkeypatch.setattr(loader, "on_stage", None)
+        monkeypatch.setattr(loader, "stage", "loading")  # as `_set_stage` leaves it; an earlier test may have loaded it
     out = io.StringIO()
     loaders.report_on_console(stream=out)
     loaders.GEMMA.on_stage("loading the cached tokenizer.json")
