@@ -257,3 +257,16 @@ def test_encode_long_progress(bpe, n_lines, chunk_chars, reports):
 )
 def test_chunks_known_answers(text, size, pieces):
     assert _chunks(text, size) == pieces
+
+
+def test_split_special_is_undone_after_each_call():
+    """`split_special=True` is a per-call switch on the shared backend: a later call that reads the backend
+    directly (encode_long's batches) must see a typed "<bos>" as the special token again. The reference
+    is the tokenizers library's own encode of the same text."""
+    from tokenizers import Tokenizer as Backend
+
+    tok = Tokenizer(str(ASSETS / "tokenizer.json"))
+    text = "the capital <bos> of\n" * 40
+    assert tok.encode("a <bos>", split_special=True) != tok.encode("a <bos>")  # the switch does something
+    expected = Backend.from_file(str(ASSETS / "tokenizer.json")).encode(text).ids
+    assert tok.encode_long(text, chunk_chars=64) == expected
