@@ -204,7 +204,7 @@ def build_train_tab(prompt: gr.Textbox, windows: dict):
                 stop = gr.Button(T("stop"), elem_id="train-stop")
         with gr.Column(scale=3):
             with gr.Row():
-                context_length = gr.Slider(1, MAX_CONTEXT, value=12, step=1, label="context_length")
+                context_length = gr.Slider(1, MAX_CONTEXT, value=12, step=1, label="context_length", elem_id="train-context")
                 stride = gr.Slider(1, 256, value=12, step=1, label="stride")
                 batch_size = gr.Slider(1, MAX_BATCH, value=32, step=1, label="batch_size")
             with gr.Row():

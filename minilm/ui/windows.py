@@ -100,8 +100,8 @@ def build_windows_tab(prompt: gr.Textbox):
                 mistake = gr.Checkbox(False, label=T("show_mistake"))
     summary = gr.Markdown(elem_id="windows-summary")
     with gr.Row():
-        stream = gr.Plot(label=T("stream_plot"))
-        strides = gr.Plot(label=T("stride_plot"))
+        stream = gr.Plot(label=T("stream_plot"), elem_id="windows-stream")
+        strides = gr.Plot(label=T("stride_plot"), elem_id="windows-strides")
     pairs = gr.HTML(elem_id="windows-pairs")
     with gr.Accordion(T("download_pairs"), open=False):
         with gr.Row():
