@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 
-_SHORT_TEXT = 300
 Source = tuple[list[str], str]  # (lines that prepare it, the expression that makes the local tokenizer)
 
 
@@ -45,10 +44,7 @@ def bpe_source(vocab_size: int, file_name: str | None = None) -> Source:
 def tokens_code(text: str, *, local: Source | str, add_special_tokens: bool, split_special: bool) -> str:
     """Code for the Tokens tab: `local` is how the local tokenizer is made (`registry_source("bpe")`, ...)."""
     setup, local = ([], local) if isinstance(local, str) else local
-    if len(text) <= _SHORT_TEXT:
-        text_line = f"text = {text!r}"
-    else:
-        text_line = f"text = {text[:_SHORT_TEXT]!r} + ...  # {len(text):,} characters in all"
+    text_line = f"text = {text!r}"  # whole, however long: the code must run as shown
     options = []
     if not add_special_tokens:
         options.append("add_special_tokens=False")
@@ -64,11 +60,14 @@ def tokens_code(text: str, *, local: Source | str, add_special_tokens: bool, spl
         f"local = {local}",
         f"ids = local.encode(text{', ' + local_opts if local_opts else ''})",
         f"tokens = local.tokenize(text{', split_special=True' if split_special else ''})",
+        'print("local ids", ids)',
+        'print("local tokens", tokens)',
         "print(local.decode(ids) == text)  # the round trip: False for word level (whitespace, <unk>)",
         "",
         'gemma = get_tokenizer("gemma")  # bundled Gemma 3 GGUF, or the Hub with HF_TOKEN',
         f"gemma_ids = gemma.encode(text{gemma_opts}{', split_special=True' if split_special else ''})",
         "gemma_tokens = gemma.convert_ids_to_tokens(gemma_ids)",
+        'print("gemma ids", gemma_ids)',
         "",
         "# the seed's route gives the same ids (but takes ~18 s to convert the GGUF every time):",
         "# AutoTokenizer.from_pretrained(folder, gguf_file=name).encode(text)",
