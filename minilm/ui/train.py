@@ -18,7 +18,7 @@ from minilm.lm.stop import StopFlags
 from minilm.text import clean_text
 from minilm.tokens.registry import get_tokenizer
 from minilm.ui.loaders import GEMMA, GEMMA_MODEL
-from minilm.ui.page import T, language, problem, say_md, tokenizer_choices
+from minilm.ui.page import T, TabParts, language, problem, say_md, tokenizer_choices
 from minilm.ui.train_api import next_token, sample, train
 from minilm.values import whole_number
 
@@ -199,7 +199,8 @@ def _follow(allowed: set | None = None):
 
 
 def build_train_tab(prompt: gr.Textbox, windows: dict):
-    """Lay out the tab; `windows` are the Windows tab's components, whose settings this tab follows."""
+    """Lay out the tab; `windows` are the Windows tab's components, whose settings this tab follows.
+    Returns its `TabParts` (a link sets `steps`)."""
     model = gr.State(None)
     gr.Markdown(T("train_what"), elem_classes="mlm-prose")
     with gr.Row():
@@ -302,4 +303,4 @@ def build_train_tab(prompt: gr.Textbox, windows: dict):
         return load.then(windows_note, inputs_kwargs=fields, outputs=used, api_name="train_windows_load",
                          api_visibility="private")
 
-    return refresh
+    return TabParts(refresh, {"steps": steps})  # a link sets how long to train (a notebook from it trains as long)

@@ -33,14 +33,22 @@ def stream_lines(*, source: str, text: str, path: str | None, tokenizer: str) ->
     return [*lines, f"text = {cleaned!r}", "token_ids = tokenizer.encode(text)  # <bos> first"]
 
 
-def windows_code(settings, *, first: int = FIRST_PAIRS) -> str:
-    """Code for a `WindowSettings`: the stream, `create_data_loader`, counts and the first pairs."""
+def windows_code(settings, *, first: int = FIRST_PAIRS, token_ids_file: str | None = None) -> str:
+    """Code for a `WindowSettings`: the stream, `create_data_loader`, counts and the first pairs.
+
+    With `token_ids_file` the stream is read from that file (the seed's `token_ids.txt`, written before)."""
     s = settings
+    if token_ids_file:
+        stream = ["from minilm.tokens.files import read_token_ids",
+                  f"token_ids = read_token_ids({json.dumps(token_ids_file)})  # written by the cell above"]
+    else:
+        stream = stream_lines(source=s.source, text=s.text, path=s.path, tokenizer=s.tokenizer)
     tail = ", keep_tail=True" if s.keep_tail else ""
     window_args = f"context_length={s.context_length}, stride={s.stride}"
     lines = [
-        "from minilm import create_data_loader, get_tokenizer, window_stats",
-        *stream_lines(source=s.source, text=s.text, path=s.path, tokenizer=s.tokenizer),
+        "from minilm import create_data_loader, get_tokenizer, window_stats" if not token_ids_file
+        else "from minilm import create_data_loader, window_stats",
+        *stream,
         "",
         f"loader = create_data_loader(token_ids, {window_args}, batch_size={s.batch_size}, shuffle=False{tail})",
         f"stats = window_stats(len(token_ids), {window_args}{tail})",
