@@ -84,10 +84,13 @@ def link_state(link: str, *, lang: str = "en") -> dict:
 
 
 def notebook_from_link(link: str, *, lang: str = "en"):
-    """The notebook for the view a link (or its query string) restores: the one function behind the CLI and the page.
+    """The notebook for the view a link (or its query string) restores; a refused value is a `ValueError`
+    worded in `lang` (the notebook speaks the link's own language)."""
+    return notebook_from_state(link_state(link, lang=lang))
 
-    `lang` words the refusal of a bad value; the notebook speaks the link's own language."""
-    state = link_state(link, lang=lang)
+
+def notebook_from_state(state: dict):
+    """The notebook of a checked link state: the one function behind the CLI and the page's button."""
     # "?context_length=8&lang=tr&...": one view, one text, whatever order or page mode (`view`) the link had
     view = state_url("", dict(sorted((k, v) for k, v in state.items() if k != "view")))
     return lesson_notebook(lesson_from_state(state), view=view)
@@ -125,7 +128,10 @@ def lesson_sections(lesson: Lesson) -> list[tuple[str, str, str]]:
     """(name, Markdown, code) per section, in the guide's order; the title has no code."""
     lang, w, t = lesson.lang, lesson.windows, lesson.train
     hand, random, gemma = lesson.embeddings
-    md = lambda key, **values: say(key, lang, **values)  # noqa: E731
+
+    def md(key: str, **values) -> str:
+        return say(key, lang, **values)
+
     return [
         ("title", md("nb_title", tab=markdown_literal(say(f"tab_{lesson.tab}", lang))), ""),
         ("next-token", md("nb_next_token", context_length=w.context_length), _next_token_code(lesson)),

@@ -12,15 +12,14 @@ Comments stay English. Not here: running it (the tab calls the same functions di
 
 from __future__ import annotations
 
-import json
 
 from minilm.embeddings.settings import HAND_FEATURES, HAND_MADE
+from minilm.tokens.snippets import literal
 
 FIRST_VALUES = 8  # of the first vector: Gemma's have 640
 
 
-def _q(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
+_q = literal  # a visitor's text as a Python string literal
 
 
 def settings_line(settings) -> str:
@@ -54,8 +53,8 @@ def _seed_route(settings) -> list[str]:
         "",
         "import torch",
         "",
-        f"table = torch.nn.Embedding(num_embeddings=len(get_tokenizer({_q(settings.table_tokenizer)})), "
-        f"embedding_dim={settings.embedding_dim})",
+        (f"table = torch.nn.Embedding(num_embeddings=len(get_tokenizer({_q(settings.table_tokenizer)})), "
+         f"embedding_dim={settings.embedding_dim})"),
         "with torch.no_grad():  # the tab draws its N(0, 1) weights from the seed",
         f"    table.weight.normal_(generator=torch.Generator().manual_seed({settings.seed}))",
         "a = shown.sets[0]",

@@ -11,14 +11,12 @@ model). Comments stay English. Not here: running it (the tab calls the same func
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from minilm.text import clean_text
+from minilm.tokens.snippets import literal
 
-
-def _q(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
+_q = literal  # a visitor's text as a Python string literal
 
 
 def settings_line(settings) -> str:

@@ -16,18 +16,26 @@ import json
 Source = tuple[list[str], str]  # (lines that prepare it, the expression that makes the local tokenizer)
 
 
-def _literal(name: str) -> str:
-    """A Python string literal in double quotes, as the seed writes `Tokenizer("tokenizer.json")`."""
-    return json.dumps(name, ensure_ascii=False)
+def literal(text: str) -> str:
+    r"""A Python string literal in double quotes, as the seed writes `Tokenizer("tokenizer.json")`.
+
+    Lone surrogates (not valid Unicode: no file or page can hold them) become U+FFFD, as the app
+    repairs them before tokenizing, so the code still gives the page's numbers.
+
+    >>> print(literal('say "hi"\nyes\ud800'))
+    "say \"hi\"\nyes\ufffd"
+    """
+    return json.dumps(text.encode("utf-16", "surrogatepass").decode("utf-16", "replace"), ensure_ascii=False)
+
 
 
 def registry_source(name: str) -> Source:
-    return [], f"get_tokenizer({_literal(name)})"
+    return [], f"get_tokenizer({literal(name)})"
 
 
 def file_source(file_name: str) -> Source:
     """An uploaded tokenizer.json, read from the learner's own copy next to the code."""
-    return [], f"Tokenizer({_literal(file_name)})  # the tokenizer.json you uploaded, in this folder"
+    return [], f"Tokenizer({literal(file_name)})  # the tokenizer.json you uploaded, in this folder"
 
 
 def bpe_source(vocab_size: int, file_name: str | None = None) -> Source:
@@ -36,7 +44,7 @@ def bpe_source(vocab_size: int, file_name: str | None = None) -> Source:
         setup = ["from minilm.assets import corpus_text", "lines = corpus_text().splitlines(keepends=True)  # assets/text.txt"]
     else:
         setup = ["from minilm.text import read_text_file",
-                 f"lines = read_text_file({_literal(file_name)}).splitlines(keepends=True)  # your text, in this folder"]
+                 f"lines = read_text_file({literal(file_name)}).splitlines(keepends=True)  # your text, in this folder"]
     setup = ["from minilm.tokens.vocab import build_bpe", *setup]
     return setup, f'Tokenizer(backend=build_bpe(lines, vocab_size={vocab_size}))  # local.backend.save("tokenizer.json") keeps it'
 

@@ -9,9 +9,9 @@ import gradio as gr
 
 from minilm.embeddings.figures import embedding_figures
 from minilm.embeddings.projection import parse_dims, project_dims
-from minilm.embeddings.snippets import embeddings_code
 from minilm.embeddings.settings import (DEFAULT_DIMS, HAND_FEATURES, HAND_MADE, MAX_EMBEDDING_DIM, EmbeddingSettings,
                                         hand_rows, unused_fields)
+from minilm.embeddings.snippets import embeddings_code
 from minilm.embeddings.vectors import feature_names, neighbours, vector_sets
 from minilm.lang import EMBEDDINGS_A, EMBEDDINGS_B, Problem, number, say
 from minilm.text import markdown_literal

@@ -21,8 +21,8 @@ from urllib.parse import parse_qsl
 import gradio as gr
 
 from minilm.lang import EN, LANGUAGES, TR, language_of, say, words
-from minilm.notebook import notebook_from_link, write_notebook
-from minilm.share import TABS, parse_state, state_url
+from minilm.notebook import notebook_from_state, write_notebook
+from minilm.share import TABS, parse_state
 from minilm.text import markdown_literal
 from minilm.tokens.registry import tokenizer_entry, tokenizer_names
 
@@ -210,15 +210,17 @@ def _link_value(value):
 
 
 def notebook_file(tab: str, lang: str, keys: list[str], values: list) -> tuple[str | None, str]:
-    """(the .ipynb of the current view, a note): the notebook of the link this view would copy."""
+    """(the .ipynb of the current view, a note): the notebook of the link this view would copy. Values no
+    link can carry (a visitor's own tokenizer) are left out and named, as a link's are."""
     lang = lang if lang in LANGUAGES else "en"
-    state = {"tab": tab or "tokens", **{k: _link_value(v) for k, v in zip(keys, values)}, "lang": lang}
+    values = {"tab": tab or "tokens", **{k: _link_value(v) for k, v in zip(keys, values) if v not in (None, "")}, "lang": lang}
+    state, notes = parse_state({k: str(v) for k, v in values.items()}, lang=lang)
     try:
-        nb = notebook_from_link(state_url("", state), lang=lang)
+        nb = notebook_from_state(state)
     except ValueError as err:
         return None, problem(err, lang)
     folder = Path(tempfile.mkdtemp(prefix="minilm-"))
-    return str(write_notebook(nb, folder / say("nb_file_name", lang))), ""
+    return str(write_notebook(nb, folder / say("nb_file_name", lang))), _link_note(notes, lang)
 
 
 def wire_links(demo: gr.Blocks, header: Header, tabs: gr.Tabs, tab_items: dict, parts: list[TabParts], *,

@@ -188,3 +188,16 @@ def test_a_bad_link_is_one_line_and_status_2(link, message, tmp_path):
                           text=True, timeout=120, env=env)
     assert done.returncode == 2 and done.stdout == "" and not out.exists()
     assert done.stderr.startswith("error: ") and done.stderr.count("\n") == 1 and message in done.stderr, done.stderr
+
+
+def test_the_pages_notebook_leaves_out_a_visitors_own_tokenizer_and_says_so():
+    """No link can name an uploaded tokenizer: the notebook uses the page's default and the note names the value."""
+    import nbformat
+
+    from minilm.ui.page import notebook_file
+
+    values = {**PAGE, "tokenizer": "upload", "stride": 6.0}
+    path, note = notebook_file("tokens", "en", KEYS, [values[k] for k in KEYS])
+    assert "tokenizer" in note and "bpe, word" in note
+    cells = {c.id: c.source for c in nbformat.read(path, as_version=4).cells}
+    assert 'local = get_tokenizer("bpe")' in cells["tokens-code"] and "stride=6" in cells["windows-code"]
