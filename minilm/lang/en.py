@@ -413,7 +413,8 @@ its vocabulary a probability for what comes next. Compare the tiny model you tra
                  'numbers, drawn at random (seed 0) and not trained yet: where a point lies means nothing so far. '
                  'Sentence B differs from A in one word: only that word\'s points move.',
     "nb_gemma": '## 7. Gemma 3\'s token embeddings\n\nThe same sentences through Gemma 3\'s `embed_tokens`: learned vectors of '
-                '640 numbers. Three axes are a small slice of that space: points far apart here may be close in the rest.',
+                'hundreds of numbers (640 in the bundled Gemma 3 270M). Three axes are a small slice of that space: '
+                'points far apart here may be close in the rest.',
     "nb_train": '## 8. A short training run\n\nA tiny model (embedding, {n_blocks:,} blocks of self-attention and MLP, LM head) '
                 'learns the next token from these windows ({tokenizer}) for {steps:,} steps: CrossEntropyLoss, AdamW, '
                 'gradient clipping, warmup then cosine. The validation loss is measured on held-out windows.',

@@ -404,9 +404,9 @@ ne geleceğine dair bir olasılık verir. Eğittiğiniz minik modeli Gemma 3 270
     "nb_random": '## 6. Bir nn.Embedding\n\n`torch.nn.Embedding` sözlükteki her id’ye {embedding_dim:,} sayılık bir vektör '
                  'verir; rastgele çekilmiş (seed 0) ve henüz eğitilmemiş: bir noktanın yeri şimdilik hiçbir şey ifade etmez. '
                  'B cümlesi A’dan tek kelimeyle ayrılır: yalnızca o kelimenin noktaları yer değiştirir.',
-    "nb_gemma": '## 7. Gemma 3’ün token gömmeleri\n\nAynı cümleler Gemma 3’ün `embed_tokens` katmanından: 640 sayılık, '
-                'öğrenilmiş vektörler. Üç eksen bu uzayın küçük bir kesitidir: burada uzak görünen noktalar geri kalan '
-                'boyutlarda yakın olabilir.',
+    "nb_gemma": '## 7. Gemma 3’ün token gömmeleri\n\nAynı cümleler Gemma 3’ün `embed_tokens` katmanından: yüzlerce sayılık '
+                '(paketteki Gemma 3 270M’de 640), öğrenilmiş vektörler. Üç eksen bu uzayın küçük bir kesitidir: '
+                'burada uzak görünen noktalar geri kalan boyutlarda yakın olabilir.',
     "nb_train": '## 8. Kısa bir eğitim\n\nKüçük bir model (embedding, {n_blocks:,} self-attention ve MLP bloğu, LM head) bu '
                 'pencerelerden ({tokenizer}) {steps:,} adım boyunca bir sonraki token’ı öğrenir: CrossEntropyLoss, AdamW, '
                 'gradient clipping, warmup ve ardından cosine. Doğrulama loss’u ayrılmış pencerelerde ölçülür.',
