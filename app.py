@@ -32,7 +32,7 @@ def build_demo() -> gr.Blocks:
             with gr.Tab(T("tab_train"), id="train") as train_tab:
                 train = build_train_tab(prompt, window_fields)
         tab_items = {"tokens": tokens_tab, "windows": windows_tab, "embeddings": embeddings_tab, "train": train_tab}
-        wire_links(demo, header, tabs, tab_items, [tokens, windows, embeddings], then=[train])
+        wire_links(demo, header, tabs, tab_items, [tokens, windows, embeddings, train])
         gr.Markdown(T("licence"), elem_id="licence")
         demo.unload(forget_stops)
     return demo

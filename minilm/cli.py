@@ -4,6 +4,7 @@
     python -m minilm windows token_ids.txt --context-length 12 --stride 12 [--limit 5] [--jsonl pairs.jsonl]
     python -m minilm embed "the capital of france" [--vectors gemma|random] [--embedding-dim 4] -o vectors.json
     python -m minilm train-tokenizer [--corpus assets/text.txt] [--vocab-size 1024] [--out assets]
+    python -m minilm notebook "http://127.0.0.1:7860/?tab=windows&stride=4" -o lesson.ipynb
 
 Each command calls the same core functions as the app's tab. Tokenizer names come from the
 registry (`minilm.tokenizer_names()`, plus any registered in this process); a path to a
@@ -111,6 +112,16 @@ def _cmd_train_tokenizer(args) -> None:
         print(f"wrote {path}")
 
 
+def _cmd_notebook(args) -> None:
+    from minilm.notebook import notebook_from_link, write_notebook
+
+    _folder(args.out.parent)
+    nb = notebook_from_link(args.link)
+    write_notebook(nb, args.out)
+    n_code = sum(cell.cell_type == "code" for cell in nb.cells)
+    print(f"{len(nb.cells)} cells ({n_code} of code, {nb.metadata['minilm']['lang']}) -> {args.out}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m minilm", description="minilm from the command line")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -142,6 +153,10 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--vocab-size", type=int, default=1024)
     train.add_argument("--out", type=Path, default=ASSETS)
     train.set_defaults(run=_cmd_train_tokenizer)
+    nb = sub.add_parser("notebook", help="write the notebook of the view a share link restores (every step, runnable)")
+    nb.add_argument("link", help="a share link (Copy the link to this view) or its query string: tab=windows&stride=4")
+    nb.add_argument("-o", "--out", type=Path, default=Path("lesson.ipynb"), help="default: lesson.ipynb")
+    nb.set_defaults(run=_cmd_notebook)
     return parser
 
 

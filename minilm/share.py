@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 from minilm.embeddings.settings import MAX_EMBEDDING_DIM, VECTORS
 from minilm.lang import LANGUAGES, Problem
+from minilm.lm.settings import MAX_STEPS
 from minilm.tokens.registry import tokenizer_names
 
 TABS = ("tokens", "windows", "embeddings", "train")
@@ -70,6 +71,7 @@ FIELDS = {
     "vectors": _choice(*VECTORS),
     "dims": _dims,
     "embedding_dim": _whole(2, MAX_EMBEDDING_DIM),
+    "steps": _whole(1, MAX_STEPS),  # the Train tab's: a notebook from a link trains as long
     "view": _choice("compact", "full"),
     "lang": _choice(*LANGUAGES),
 }

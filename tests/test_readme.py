@@ -265,7 +265,7 @@ def test_cli_examples_run_and_print_what_the_readme_shows(clone):
     from tokenizers import Tokenizer as Reference
 
     examples = [(c, shown) for c, shown in cli_examples() if not _needs_gemma(c)]
-    assert {c.split()[3] for c, _ in examples} == {"tokenize", "windows", "train-tokenizer"}
+    assert {c.split()[3] for c, _ in examples} == {"tokenize", "windows", "train-tokenizer", "notebook"}
     for command, shown in examples:
         done = shell(command, clone)
         assert done.returncode == 0, f"{command}\n{done.stderr}"
@@ -278,6 +278,11 @@ def test_cli_examples_run_and_print_what_the_readme_shows(clone):
     pairs = [json.loads(line) for line in (clone / "pairs.jsonl").read_text().splitlines()]
     assert [(p["x"], p["y"]) for p in pairs] == make_windows(ids, 12, 12)
     assert [p["window"] for p in pairs] == list(range(len(pairs)))
+    import nbformat
+
+    lesson = nbformat.read(str(clone / "lesson.ipynb"), as_version=4)  # "in the page's language": Turkish here
+    nbformat.validate(lesson)
+    assert lesson.cells[1].source.startswith("## 1. Bir sonraki token") and "steps=20" in lesson.cells[-2].source
     for name in ("tokenizer.json", "tokenizer_word.json"):  # "the result is identical to the committed files"
         assert (clone / "assets" / name).read_bytes() == (ROOT / "assets" / name).read_bytes(), name
 
@@ -306,7 +311,7 @@ def test_cli_embed_with_gemma(clone, gemma):
     assert [len(v) for v in record["vectors"]] == [640] * 4
 
 
-SUBCOMMANDS = ("tokenize", "windows", "embed", "train-tokenizer")
+SUBCOMMANDS = ("tokenize", "windows", "embed", "train-tokenizer", "notebook")
 
 
 @pytest.mark.parametrize("command", SUBCOMMANDS)
@@ -327,9 +332,11 @@ def test_each_command_has_help(clone, command):
         ("embed 'the capital' --vectors random --embedding-dim 0", "embedding_dim must be at least"),
         ("train-tokenizer --vocab-size 10", "vocab_size must be between"),
         ("train-tokenizer --out no/such/folder", "No such file or directory: 'no/such/folder'"),
+        ("notebook '?tab=windows&stride=0'", "stride: not a whole number from 1 to 256"),
+        ("notebook 'tab=train' -o no/such/folder/lesson.ipynb", "No such file or directory: 'no/such/folder'"),
     ],
     ids=["tokenize-missing", "tokenize-tokenizer", "tokenize-out-folder", "windows-missing", "windows-stride-0",
-         "embed-tokenizer", "embed-dim-0", "train-vocab-size", "train-out-folder"],
+         "embed-tokenizer", "embed-dim-0", "train-vocab-size", "train-out-folder", "notebook-link", "notebook-out-folder"],
 )
 def test_bad_input_prints_one_line_and_exits_2(clone, args, message):
     """The README's promise, with the venv's python as the README runs it: no traceback, nothing written."""
@@ -357,9 +364,9 @@ def test_cli_outputs_are_ignored_by_git():
     named = set()
     for command, _ in cli_examples():
         named |= set(re.findall(r"(?:-o|--out|--jsonl) +(\S+)", command))
-    defaults = {str(build_parser().parse_args(args).out) for args in (["tokenize", "x.txt"], ["embed", "x"])}
+    defaults = {str(build_parser().parse_args(args).out) for args in (["tokenize", "x.txt"], ["embed", "x"], ["notebook", "x"])}
     outputs = sorted(named | defaults)
-    assert {"token_ids.txt", "pairs.jsonl", "vectors.json"} <= set(outputs), outputs
+    assert {"token_ids.txt", "pairs.jsonl", "vectors.json", "lesson.ipynb"} <= set(outputs), outputs
     done = subprocess.run(["git", "check-ignore", "--no-index", *outputs], cwd=ROOT, capture_output=True, text=True)
     assert sorted(done.stdout.split()) == outputs, f"not ignored: {set(outputs) - set(done.stdout.split())}"
     kept = subprocess.run(["git", "check-ignore", "--no-index", "assets/text.txt", "minilm/cli.py"], cwd=ROOT,

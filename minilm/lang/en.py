@@ -388,4 +388,36 @@ its vocabulary a probability for what comes next. Compare the tiny model you tra
     "stage_gemma_load_cached": "loading Gemma 3 270M's cached weights",
     "what_neighbour_index": 'the neighbour index',
     "what_gemma_model": "Gemma 3's whole model",
+    # the notebook a learner takes home (issue 15): Markdown cells, one per section of the guide
+    "download_notebook": "Download as a notebook",
+    "notebook_file_label": "Your notebook (.ipynb)",
+    "nb_file_name": "minilm_lesson.ipynb",
+    "nb_title": '# minilm: your lesson as a notebook\n\nThe path through minilm with the settings of your view (the {tab} tab): each '
+                'section is a short explanation and a cell that runs it. Run it top to bottom with minilm installed '
+                '(`pip install -r requirements.txt -e .` in its repository); it needs no network and prints the numbers '
+                'the app showed.',
+    "nb_next_token": '## 1. The next token\n\nA language model reads the context (the tokens so far) and predicts the next '
+                     'token: after "the capital of france is" comes "paris". Each position of a text is one such question. '
+                     'Your context_length is {context_length}: how many tokens the model sees at once.',
+    "nb_tokens": '## 2. Tokenization\n\nThe local tokenizer ({tokenizer}) and Gemma 3\'s cut the same text into tokens and '
+                 'give each an id from their own vocabulary. The two id spaces are different: never feed one '
+                 'tokenizer\'s ids to the other\'s model.',
+    "nb_token_ids": '## 3. A whole text as token ids\n\nThe corpus `assets/text.txt` is encoded whole ({tokenizer}) and saved '
+                    'as `token_ids.txt`: one line of ids, the numeric form every later step reads.',
+    "nb_windows": '## 4. Context windows: (x, y) pairs\n\n`create_data_loader` cuts those ids into windows of '
+                  'context_length {context_length}, each moved by stride {stride}. y is x shifted one token right: at every '
+                  'position the target is the next token. The short tail is dropped.',
+    "nb_hand": '## 5. Embeddings by hand\n\nEvery word becomes a point: a few numbers with a meaning you choose (hardness, '
+               'brightness, redness, size). The picture shows three of them.',
+    "nb_random": '## 6. An nn.Embedding\n\n`torch.nn.Embedding` gives every id of the vocabulary a vector of {embedding_dim:,} '
+                 'numbers, drawn at random (seed 0) and not trained yet: where a point lies means nothing so far. '
+                 'Sentence B differs from A in one word: only that word\'s points move.',
+    "nb_gemma": '## 7. Gemma 3\'s token embeddings\n\nThe same sentences through Gemma 3\'s `embed_tokens`: learned vectors of '
+                'hundreds of numbers (640 in the bundled Gemma 3 270M). Three axes are a small slice of that space: '
+                'points far apart here may be close in the rest.',
+    "nb_train": '## 8. A short training run\n\nA tiny model (embedding, {n_blocks:,} blocks of self-attention and MLP, LM head) '
+                'learns the next token from these windows ({tokenizer}) for {steps:,} steps: CrossEntropyLoss, AdamW, '
+                'gradient clipping, warmup then cosine. The validation loss is measured on held-out windows.',
+    "nb_end": '## Next\n\nChange a number and run the cells again: a longer stride (exercise A2), "germany" for "france" (A1), '
+              'embedding_dim 8 with other dims (A3), one or two training steps (A4). Then add your own text.',
 }

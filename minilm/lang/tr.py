@@ -381,4 +381,36 @@ ne geleceğine dair bir olasılık verir. Eğittiğiniz minik modeli Gemma 3 270
     "stage_gemma_load_cached": 'Gemma 3 270M’in önbellekteki ağırlıkları yükleniyor',
     "what_neighbour_index": 'komşu dizini',
     "what_gemma_model": 'Gemma 3’ün tüm modeli',
+    # the notebook a learner takes home (issue 15): Markdown cells, one per section of the guide
+    "download_notebook": "Notebook olarak indir",
+    "notebook_file_label": "Notebook’unuz (.ipynb)",
+    "nb_file_name": "minilm_ders.ipynb",
+    "nb_title": '# minilm: dersiniz bir notebook olarak\n\nminilm’deki yolunuz, görünümünüzün ayarlarıyla ({tab} sekmesi): her '
+                'bölüm kısa bir açıklama ve onu çalıştıran bir hücre. minilm kuruluyken baştan sona çalıştırın '
+                '(deposunda `pip install -r requirements.txt -e .`); ağ gerekmez ve uygulamanın gösterdiği sayıları yazdırır.',
+    "nb_next_token": '## 1. Bir sonraki token\n\nBir dil modeli bağlamı (önceki token’ları) okur ve bir sonraki token’ı tahmin '
+                     'eder: "the capital of france is" ardından "paris" gelir. Metnin her konumu böyle bir sorudur. '
+                     'context length (bağlam uzunluğu) değeriniz {context_length}: modelin bir kerede gördüğü token sayısı.',
+    "nb_tokens": '## 2. Tokenization (metni sayılara dönüştürme)\n\nYerel tokenizer ({tokenizer}) ve Gemma 3’ünki aynı metni '
+                 'token’lara böler ve her birine kendi sözlüğünden bir id verir. İki id alanı farklıdır: bir tokenizer’ın '
+                 'id’lerini diğerinin modeline vermeyin.',
+    "nb_token_ids": '## 3. Bütün bir metin token id’leri olarak\n\n`assets/text.txt` derlemi bütünüyle ({tokenizer}) id’lere '
+                    'çevrilir ve `token_ids.txt` olarak kaydedilir: tek satır id, sonraki her adımın okuduğu sayısal temsil.',
+    "nb_windows": '## 4. Context windows: (x, y) çiftleri\n\n`create_data_loader` bu id’leri context length {context_length} '
+                  'genişliğinde pencerelere böler; pencereler stride {stride} kadar kayar. y, x’in bir token sağa kaydırılmış '
+                  'hâlidir: her konumda hedef bir sonraki token’dır. Kısa kalan son pencere atlanır.',
+    "nb_hand": '## 5. Elle kurulmuş embedding’ler\n\nHer kelime bir noktaya dönüşür: anlamını sizin seçtiğiniz birkaç sayı '
+               '(Sertlik, Parlaklık, Kırmızılık, Büyüklük). Grafik bunların üçünü gösterir.',
+    "nb_random": '## 6. Bir nn.Embedding\n\n`torch.nn.Embedding` sözlükteki her id’ye {embedding_dim:,} sayılık bir vektör '
+                 'verir; rastgele çekilmiş (seed 0) ve henüz eğitilmemiş: bir noktanın yeri şimdilik hiçbir şey ifade etmez. '
+                 'B cümlesi A’dan tek kelimeyle ayrılır: yalnızca o kelimenin noktaları yer değiştirir.',
+    "nb_gemma": '## 7. Gemma 3’ün token gömmeleri\n\nAynı cümleler Gemma 3’ün `embed_tokens` katmanından: yüzlerce sayılık '
+                '(paketteki Gemma 3 270M’de 640), öğrenilmiş vektörler. Üç eksen bu uzayın küçük bir kesitidir: '
+                'burada uzak görünen noktalar geri kalan boyutlarda yakın olabilir.',
+    "nb_train": '## 8. Kısa bir eğitim\n\nKüçük bir model (embedding, {n_blocks:,} self-attention ve MLP bloğu, LM head) bu '
+                'pencerelerden ({tokenizer}) {steps:,} adım boyunca bir sonraki token’ı öğrenir: CrossEntropyLoss, AdamW, '
+                'gradient clipping, warmup ve ardından cosine. Doğrulama loss’u ayrılmış pencerelerde ölçülür.',
+    "nb_end": '## Sonraki adımlar\n\nBir sayıyı değiştirip hücreleri yeniden çalıştırın: daha uzun bir stride (alıştırma A2), '
+              '"france" yerine "germany" (A1), embedding_dim 8 ve başka eksenler (A3), bir iki eğitim adımı (A4). Sonra '
+              'kendi metninizi ekleyin.',
 }

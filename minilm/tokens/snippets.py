@@ -13,22 +13,29 @@ from __future__ import annotations
 
 import json
 
-_SHORT_TEXT = 300
 Source = tuple[list[str], str]  # (lines that prepare it, the expression that makes the local tokenizer)
 
 
-def _literal(name: str) -> str:
-    """A Python string literal in double quotes, as the seed writes `Tokenizer("tokenizer.json")`."""
-    return json.dumps(name, ensure_ascii=False)
+def literal(text: str) -> str:
+    r"""A Python string literal in double quotes, as the seed writes `Tokenizer("tokenizer.json")`.
+
+    Lone surrogates (not valid Unicode: no file or page can hold them) become U+FFFD, as the app
+    repairs them before tokenizing, so the code still gives the page's numbers.
+
+    >>> print(literal('say "hi"\nyes\ud800'))
+    "say \"hi\"\nyes\ufffd"
+    """
+    return json.dumps(text.encode("utf-16", "surrogatepass").decode("utf-16", "replace"), ensure_ascii=False)
+
 
 
 def registry_source(name: str) -> Source:
-    return [], f"get_tokenizer({_literal(name)})"
+    return [], f"get_tokenizer({literal(name)})"
 
 
 def file_source(file_name: str) -> Source:
     """An uploaded tokenizer.json, read from the learner's own copy next to the code."""
-    return [], f"Tokenizer({_literal(file_name)})  # the tokenizer.json you uploaded, in this folder"
+    return [], f"Tokenizer({literal(file_name)})  # the tokenizer.json you uploaded, in this folder"
 
 
 def bpe_source(vocab_size: int, file_name: str | None = None) -> Source:
@@ -37,7 +44,7 @@ def bpe_source(vocab_size: int, file_name: str | None = None) -> Source:
         setup = ["from minilm.assets import corpus_text", "lines = corpus_text().splitlines(keepends=True)  # assets/text.txt"]
     else:
         setup = ["from minilm.text import read_text_file",
-                 f"lines = read_text_file({_literal(file_name)}).splitlines(keepends=True)  # your text, in this folder"]
+                 f"lines = read_text_file({literal(file_name)}).splitlines(keepends=True)  # your text, in this folder"]
     setup = ["from minilm.tokens.vocab import build_bpe", *setup]
     return setup, f'Tokenizer(backend=build_bpe(lines, vocab_size={vocab_size}))  # local.backend.save("tokenizer.json") keeps it'
 
@@ -45,10 +52,7 @@ def bpe_source(vocab_size: int, file_name: str | None = None) -> Source:
 def tokens_code(text: str, *, local: Source | str, add_special_tokens: bool, split_special: bool) -> str:
     """Code for the Tokens tab: `local` is how the local tokenizer is made (`registry_source("bpe")`, ...)."""
     setup, local = ([], local) if isinstance(local, str) else local
-    if len(text) <= _SHORT_TEXT:
-        text_line = f"text = {text!r}"
-    else:
-        text_line = f"text = {text[:_SHORT_TEXT]!r} + ...  # {len(text):,} characters in all"
+    text_line = f"text = {text!r}"  # whole, however long: the code must run as shown
     options = []
     if not add_special_tokens:
         options.append("add_special_tokens=False")
@@ -64,11 +68,14 @@ def tokens_code(text: str, *, local: Source | str, add_special_tokens: bool, spl
         f"local = {local}",
         f"ids = local.encode(text{', ' + local_opts if local_opts else ''})",
         f"tokens = local.tokenize(text{', split_special=True' if split_special else ''})",
+        'print("local ids", ids)',
+        'print("local tokens", tokens)',
         "print(local.decode(ids) == text)  # the round trip: False for word level (whitespace, <unk>)",
         "",
         'gemma = get_tokenizer("gemma")  # bundled Gemma 3 GGUF, or the Hub with HF_TOKEN',
         f"gemma_ids = gemma.encode(text{gemma_opts}{', split_special=True' if split_special else ''})",
         "gemma_tokens = gemma.convert_ids_to_tokens(gemma_ids)",
+        'print("gemma ids", gemma_ids)',
         "",
         "# the seed's route gives the same ids (but takes ~18 s to convert the GGUF every time):",
         "# AutoTokenizer.from_pretrained(folder, gguf_file=name).encode(text)",

@@ -11,6 +11,7 @@ from minilm.embeddings.figures import embedding_figures
 from minilm.embeddings.projection import parse_dims, project_dims
 from minilm.embeddings.settings import (DEFAULT_DIMS, HAND_FEATURES, HAND_MADE, MAX_EMBEDDING_DIM, EmbeddingSettings,
                                         hand_rows, unused_fields)
+from minilm.embeddings.snippets import embeddings_code
 from minilm.embeddings.vectors import feature_names, neighbours, vector_sets
 from minilm.lang import EMBEDDINGS_A, EMBEDDINGS_B, Problem, number, say
 from minilm.text import markdown_literal
@@ -38,6 +39,14 @@ def embeddings_view(request: gr.Request = None, **values):
                for k, s in enumerate(shown.sets) for i, t in enumerate(s.tokens)]
     note = "\n\n".join([markdown_literal(shown.title)] + [say_md(n.key, lang, **n.values) for n in (*shown.notes, *notes)])
     return note, scatter, heatmap, gr.update(choices=choices, value=choices[0][1]), gr.update(visible=False)
+
+
+def embeddings_code_view(**values) -> str:
+    """The code that reproduces the tab for these settings; empty while they are wrong (the note says why)."""
+    try:
+        return embeddings_code(EmbeddingSettings(**values))
+    except ValueError:
+        return ""
 
 
 def a3_button(err: Exception, lang: str):
@@ -146,6 +155,8 @@ def build_embeddings_tab():
     with gr.Row():
         scatter = gr.Plot(label=T("scatter"), elem_id="emb-scatter")
         heatmap = gr.Plot(label=T("heatmap"), elem_id="emb-heatmap")
+    with gr.Accordion(T("show_code"), open=False):
+        code = gr.Code(language="python", interactive=False, elem_id="emb-code")
     with gr.Row():
         with gr.Column(scale=1):
             token = gr.Dropdown(label=T("neighbours_of"), choices=[], elem_id="emb-token")
@@ -179,12 +190,16 @@ def build_embeddings_tab():
     gr.on([tokenizer.change, table_tokenizer.change, pca.change, positions.change, lines.change, hand.input],
           **view, api_name="embeddings_view", api_visibility="undocumented",
           trigger_mode="always_last").then(api_name="neighbours_after_view", **near)
+    shown_code = dict(fn=embeddings_code_view, inputs_kwargs=fields, outputs=code, api_visibility="private",
+                      show_progress="hidden")
+    gr.on([c.change for c in fields.values()], **shown_code, api_name="emb_code", trigger_mode="always_last")
     fix.click(a3_fix, dims, embedding_dim, api_name="emb_a3_fix", api_visibility="private")
     token.input(api_name="neighbours", **near)
     gr.api(embed, api_name="embed")
 
     def refresh(load):
         load.then(**controls, api_name="emb_controls_load")
+        load.then(**shown_code, api_name="emb_code_load")
         load.then(**view, api_name="embeddings_view_load", api_visibility="private").then(
             api_name="neighbours_after_load", **near)
 

@@ -10,15 +10,18 @@ Not here: the words (`minilm.lang`) or validating link values (`minilm.share`).
 """
 
 import json
+import tempfile
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
 from urllib.parse import parse_qsl
 
 import gradio as gr
 
 from minilm.lang import EN, LANGUAGES, TR, language_of, say, words
+from minilm.notebook import notebook_from_state, write_notebook
 from minilm.share import TABS, parse_state
 from minilm.text import markdown_literal
 from minilm.tokens.registry import tokenizer_entry, tokenizer_names
@@ -201,6 +204,25 @@ def copy_link_js(keys: list[str]) -> str:
 }}"""
 
 
+def _link_value(value):
+    """A value as a link carries it: a slider's 12.0 is "12", as the page's copied link writes it."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def notebook_file(tab: str, lang: str, keys: list[str], values: list) -> tuple[str | None, str]:
+    """(the .ipynb of the current view, a note): the notebook of the link this view would copy. Values no
+    link can carry (a visitor's own tokenizer) are left out and named, as a link's are."""
+    lang = lang if lang in LANGUAGES else "en"
+    values = {"tab": tab or "tokens", **{k: _link_value(v) for k, v in zip(keys, values) if v not in (None, "")}, "lang": lang}
+    state, notes = parse_state({k: str(v) for k, v in values.items()}, lang=lang)
+    try:
+        nb = notebook_from_state(state)
+    except ValueError as err:
+        return None, problem(err, lang)
+    folder = Path(tempfile.mkdtemp(prefix="minilm-"))
+    return str(write_notebook(nb, folder / say("nb_file_name", lang))), _link_note(notes, lang)
+
+
 def wire_links(demo: gr.Blocks, header: Header, tabs: gr.Tabs, tab_items: dict, parts: list[TabParts], *,
                then: list[Callable] = ()) -> None:
     """The load event that applies a link and the language, each tab's refresh after it (and `then`'s),
@@ -215,6 +237,16 @@ def wire_links(demo: gr.Blocks, header: Header, tabs: gr.Tabs, tab_items: dict, 
         link = gr.Textbox(show_label=False, interactive=False, container=False, elem_id="link", scale=4)
     copy.click(None, [current, header.lang, *fields.values()], link, js=copy_link_js(keys), api_visibility="private",
                api_name="copy_link")
+    with gr.Row(elem_classes="mlm-prose"):
+        download = gr.Button(T("download_notebook"), size="sm", scale=0, elem_id="download-notebook")
+        notebook = gr.File(label=T("notebook_file_label"), interactive=False, height=60, elem_id="notebook-file", scale=4)
+    notebook_note = gr.Markdown(elem_id="notebook-note")
+
+    def on_download(tab: str, lang: str, *values):
+        return notebook_file(tab, lang, keys, list(values))
+
+    download.click(on_download, [current, header.lang, *fields.values()], [notebook, notebook_note], api_visibility="private",
+                   api_name="download_notebook")
     query = gr.Textbox(visible=False)
 
     def on_load(q: str, lang: str, request: gr.Request):

@@ -13,11 +13,12 @@ import pandas as pd
 from minilm.lang import Problem, say, words
 from minilm.lm import figures
 from minilm.lm.settings import MAX_BATCH, MAX_BLOCKS, MAX_CONTEXT, MAX_EMBEDDING_DIM, MAX_STEPS, Trained, TrainSettings
+from minilm.lm.snippets import train_code
 from minilm.lm.stop import StopFlags
 from minilm.text import clean_text
 from minilm.tokens.registry import get_tokenizer
 from minilm.ui.loaders import GEMMA, GEMMA_MODEL
-from minilm.ui.page import T, language, problem, say_md, tokenizer_choices
+from minilm.ui.page import T, TabParts, language, problem, say_md, tokenizer_choices
 from minilm.ui.train_api import next_token, sample, train
 from minilm.values import whole_number
 
@@ -33,6 +34,14 @@ def windows_note(request: gr.Request = None, **values) -> str:
     except ValueError as err:
         return problem(err, lang)
     return figures.windows_used(split, values["source"], values["tokenizer"], lang)
+
+
+def train_code_view(**values) -> str:
+    """The code that runs the same training; empty while the settings are wrong (the page says why)."""
+    try:
+        return train_code(TrainSettings(**values))
+    except ValueError:
+        return ""
 
 
 STOPS = StopFlags()  # one per browser session
@@ -190,7 +199,8 @@ def _follow(allowed: set | None = None):
 
 
 def build_train_tab(prompt: gr.Textbox, windows: dict):
-    """Lay out the tab; `windows` are the Windows tab's components, whose settings this tab follows."""
+    """Lay out the tab; `windows` are the Windows tab's components, whose settings this tab follows.
+    Returns its `TabParts` (a link sets `steps`)."""
     model = gr.State(None)
     gr.Markdown(T("train_what"), elem_classes="mlm-prose")
     with gr.Row():
@@ -222,6 +232,8 @@ def build_train_tab(prompt: gr.Textbox, windows: dict):
     used = gr.Markdown(elem_id="train-windows")
     status = gr.Markdown(elem_id="train-status")
     chart = gr.Plot(label=T("loss"), elem_id="train-chart")
+    with gr.Accordion(T("show_code"), open=False):
+        code = gr.Code(language="python", interactive=False, elem_id="train-code")
     with gr.Row():
         with gr.Column():
             sample_prompt = gr.Textbox("the capital of", label=T("continue_this"))
@@ -258,6 +270,8 @@ def build_train_tab(prompt: gr.Textbox, windows: dict):
     gr.on([fields[name].change for name in ("source", "text", "path", "tokenizer", "context_length", "stride")],
           windows_note, inputs_kwargs=fields, outputs=used, api_name="train_windows", api_visibility="private",
           show_progress="hidden")
+    shown_code = dict(fn=train_code_view, inputs_kwargs=fields, outputs=code, api_visibility="private", show_progress="hidden")
+    gr.on([c.change for c in fields.values()], **shown_code, api_name="train_code", trigger_mode="always_last")
     # Armed at the click, before the run waits in the queue, so Stop works on a queued run too.
     run = dict(fn=train_view, inputs_kwargs=fields, outputs=[status, chart, model], concurrency_limit=1, concurrency_id="train")
     start.click(arm_stop, None, None, api_name="train_arm", api_visibility="private", concurrency_limit=None,
@@ -283,9 +297,10 @@ def build_train_tab(prompt: gr.Textbox, windows: dict):
     gr.api(next_token, api_name="next_token", concurrency_limit=1, concurrency_id="gemma-model")
     gemma_timer.tick(**next_view, api_name="next_token_tick", api_visibility="private", show_progress="hidden")
     def refresh(load):
+        load.then(**shown_code, api_name="train_code_load")
         load.then(table_headers, [tiny_table, gemma_table], [tiny_table, gemma_table], api_name="next_token_headers",
                   api_visibility="private")
         return load.then(windows_note, inputs_kwargs=fields, outputs=used, api_name="train_windows_load",
                          api_visibility="private")
 
-    return refresh
+    return TabParts(refresh, {"steps": steps})  # a link sets how long to train (a notebook from it trains as long)

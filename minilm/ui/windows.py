@@ -17,6 +17,7 @@ from minilm.tokens.registry import get_tokenizer
 from minilm.ui.page import T, TabParts, api_error, language, problem, say_md, tokenizer_choices
 from minilm.windows import figures
 from minilm.windows.settings import WindowSettings
+from minilm.windows.snippets import windows_code
 
 MAX_DOWNLOAD_WINDOWS = 200_000  # a 12-token window is ~100 bytes of JSONL: ~20 MB at most
 API_TEXT = f"{EMBEDDINGS_A}. {EXAMPLES[0]}."  # the seed's sentences: enough tokens for context_length 12
@@ -38,6 +39,14 @@ def windows_view(show_mistake: bool = False, request: gr.Request = None, **value
     summary = figures.summary(cut.stats, settings.batch_size, lang) + (say("windows_mistake", lang) if show_mistake else "")
     stride_fig = figures.stride_figure(len(cut.ids), settings.context_length, settings.stride, lang=lang)
     return summary, pairs, figures.stream_figure(cut.stats, tokens, lang=lang), stride_fig
+
+
+def windows_code_view(**values) -> str:
+    """The code that reproduces the tab for these settings; empty while they are wrong (the summary says why)."""
+    try:
+        return windows_code(WindowSettings(**values))
+    except ValueError:
+        return ""
 
 
 def download_pairs(fmt: str = "jsonl", path: str | None = None, request: gr.Request = None, **values):
@@ -103,6 +112,8 @@ def build_windows_tab(prompt: gr.Textbox):
         stream = gr.Plot(label=T("stream_plot"), elem_id="windows-stream")
         strides = gr.Plot(label=T("stride_plot"), elem_id="windows-strides")
     pairs = gr.HTML(elem_id="windows-pairs")
+    with gr.Accordion(T("show_code"), open=False):
+        code = gr.Code(language="python", interactive=False, elem_id="windows-code")
     with gr.Accordion(T("download_pairs"), open=False):
         with gr.Row():
             fmt = gr.Radio(["jsonl", "csv"], value="jsonl", label=T("format"))
@@ -120,7 +131,13 @@ def build_windows_tab(prompt: gr.Textbox):
     gr.on([c.change for c in (*fields.values(), mistake)], **view, api_name="windows_view", api_visibility="undocumented")
     download.click(download_pairs, inputs_kwargs={**fields, "fmt": fmt}, outputs=[pairs_file, ids_file, download_status],
                    api_name="download_pairs")
+    shown_code = dict(fn=windows_code_view, inputs_kwargs=fields, outputs=code, api_visibility="private", show_progress="hidden")
+    gr.on([c.change for c in fields.values()], **shown_code, api_name="windows_code", trigger_mode="always_last")
     gr.api(windows, api_name="windows")
-    refresh = lambda load: load.then(**view, api_name="windows_view_load", api_visibility="private")  # noqa: E731
+
+    def refresh(load):
+        load.then(**shown_code, api_name="windows_code_load")
+        return load.then(**view, api_name="windows_view_load", api_visibility="private")
+
     parts = TabParts(refresh, {"context_length": context_length, "stride": stride, "windows_tokenizer": tokenizer})
     return fields, parts
