@@ -161,3 +161,41 @@ def test_one_window_by_index_is_the_seeds():
     for k, (x, y) in enumerate(make_windows(ids, 6, 3)):
         got_x, got_y = dataset[k]
         assert got_x.tolist() == x and got_y.tolist() == y
+
+
+def test_padding_defaults_are_zero_and_cross_entropys_ignore_index():
+    """The seed pads inputs with 0 and targets with -100 (CrossEntropyLoss's default ignore_index), through
+    the loader and the dataset alike; other values given to the loader reach the dataset."""
+    ids = list(range(1, 8))  # 7 ids, windows of 4 every 4: the second is padded
+    for x, y in (next(iter(create_data_loader(ids, 4, 4, batch_size=2, keep_tail=True))),
+                 WindowDataset(ids, 4, 4, keep_tail=True)[[0, 1]]):
+        assert x.tolist() == [[1, 2, 3, 4], [5, 6, 7, 0]]
+        assert y.tolist() == [[2, 3, 4, 5], [6, 7, -100, -100]]
+    x, y = next(iter(create_data_loader(ids, 4, 4, batch_size=2, keep_tail=True, pad_id=9, ignore_index=-1)))
+    assert x[1].tolist() == [5, 6, 7, 9] and y[1].tolist() == [6, 7, -1, -1]
+
+
+@pytest.mark.parametrize("ids", [list(range(30)), tuple(range(30)), torch.arange(30, dtype=torch.int32),
+                                 __import__("numpy").arange(30, dtype="int16")],
+                         ids=["list", "tuple", "int32-tensor", "int16-array"])
+def test_windows_are_int64_whatever_the_ids_come_as(ids):
+    """nn.Embedding and cross_entropy want int64 (torch.long) ids and targets, whatever the stream's type."""
+    x, y = next(iter(create_data_loader(ids, 4, 4, batch_size=3, shuffle=True, seed=0)))
+    assert x.dtype == y.dtype == torch.int64
+    assert torch.equal(y[:, :-1], x[:, 1:])
+
+
+def test_a_stream_that_is_not_flat_is_named_with_its_shape():
+    from minilm.lang import Problem
+
+    with pytest.raises(Problem) as err:
+        WindowDataset(torch.zeros(2, 30, dtype=torch.long), 4, 4)
+    assert err.value.key == "ids_not_flat" and err.value.values == {"shape": "(2, 30)"}
+
+
+def test_a_bad_batch_size_is_named():
+    from minilm.lang import Problem
+
+    with pytest.raises(Problem) as err:
+        create_data_loader(list(range(30)), 4, 4, batch_size=0)
+    assert err.value.values["name"] == "batch_size"
