@@ -407,5 +407,6 @@ its vocabulary a probability for what comes next. Compare the tiny model you tra
     "inspect_position": 'After token {i:,} “{token}” the model reads {n:,} tokens of context.',
     "attention_row": 'block {block} · head {head}',
     "attention_title": 'what “{token}” (position {i}) attended to',
+    "attention_label": "attention of each head in each block",
     "attention_none": 'This model has no blocks (the single-layer model): no position attends to another.',
 }

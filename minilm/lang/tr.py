@@ -400,5 +400,6 @@ ne geleceğine dair bir olasılık verir. Eğittiğiniz minik modeli Gemma 3 270
     "inspect_position": '{i:,}. token “{token}” sonrasında model {n:,} token’lık bağlam okuyor.',
     "attention_row": 'blok {block} · kafa {head}',
     "attention_title": '“{token}” ({i}. konum) nelere dikkat etti',
+    "attention_label": "her bloktaki her kafanın dikkati",
     "attention_none": 'Bu modelde blok yok (tek katmanlı model): hiçbir konum başka birine dikkat etmiyor.',
 }

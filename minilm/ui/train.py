@@ -17,7 +17,7 @@ from minilm.lm.stop import StopFlags
 from minilm.text import clean_text
 from minilm.tokens.registry import get_tokenizer
 from minilm.ui.loaders import GEMMA, GEMMA_MODEL
-from minilm.ui.page import T, language, problem, say_md, tokenizer_choices
+from minilm.ui.page import T, TabParts, language, problem, say_md, tokenizer_choices
 from minilm.ui.train_api import next_token, sample, train
 from minilm.values import whole_number
 
@@ -246,6 +246,14 @@ def build_train_tab(prompt: gr.Textbox, windows: dict):
         tiny_table = gr.Dataframe(table_headers()[0], label=T("your_tiny_model"), interactive=False, elem_id="next-tiny")
         gemma_table = gr.Dataframe(table_headers()[1], label=T("gemma_270m"), interactive=False, elem_id="next-gemma")
     gemma_timer = gr.Timer(1.0, active=False)  # ticks while Gemma loads, so its column fills in by itself
+    with gr.Accordion(T("inspect_title"), open=True):
+        gr.Markdown(T("inspect_help"), elem_classes="mlm-prose")
+        inspect_text = gr.HTML(elem_id="train-inspect-text")
+        inspect_note = gr.Markdown(elem_id="train-inspect-note")
+        with gr.Row():
+            inspect_next = gr.Dataframe(table_headers()[0], label=T("your_tiny_model"), interactive=False, elem_id="train-inspect-next",
+                                        scale=1)
+            attention = gr.Plot(label=T("attention_label"), elem_id="train-attention", scale=2)
     gr.Markdown(T("train_mistake"), elem_classes="mlm-prose")
 
     fields = {"source": source, "text": prompt, "path": path, "tokenizer": tokenizer, "context_length": context_length,
@@ -260,16 +268,16 @@ def build_train_tab(prompt: gr.Textbox, windows: dict):
           show_progress="hidden")
     # Armed at the click, before the run waits in the queue, so Stop works on a queued run too.
     run = dict(fn=train_view, inputs_kwargs=fields, outputs=[status, chart, model], concurrency_limit=1, concurrency_id="train")
-    start.click(arm_stop, None, None, api_name="train_arm", api_visibility="private", concurrency_limit=None,
-                show_progress="hidden").then(**run, api_name="train_view", api_visibility="private")
+    views = [start.click(arm_stop, None, None, api_name="train_arm", api_visibility="private", concurrency_limit=None,
+                         show_progress="hidden").then(**run, api_name="train_view", api_visibility="private")]
     gr.api(train, api_name="train", concurrency_limit=1, concurrency_id="train")
     stop.click(request_stop, None, None, api_name="train_stop", api_visibility="private", concurrency_limit=None,
                show_progress="hidden")
     # One click sets A4 up and runs it, in one chain: a Start clicked the moment the boxes change could
     # still send the old values (seen under load: the boxes showed 0 and 2, the run got 2 and 600).
-    a4.click(lambda: (0, 2), None, [n_blocks, steps], api_name="train_a4", api_visibility="private", show_progress="hidden",
-             ).then(arm_stop, None, None, api_name="train_a4_arm", api_visibility="private", concurrency_limit=None,
-                    show_progress="hidden").then(**run, api_name="train_a4_view", api_visibility="private")
+    views.append(a4.click(lambda: (0, 2), None, [n_blocks, steps], api_name="train_a4", api_visibility="private", show_progress="hidden",
+                          ).then(arm_stop, None, None, api_name="train_a4_arm", api_visibility="private", concurrency_limit=None,
+                                 show_progress="hidden").then(**run, api_name="train_a4_view", api_visibility="private"))
     # The page's Sample, Before/after and Next token read the session's model, which API and MCP calls do
     # not share: private here; `sample` and `next_token` are their session-free API (and MCP) twins.
     sample_button.click(sample_text, [model, sample_prompt, temperature, top_k], sampled, api_name="sample_view",
@@ -288,4 +296,5 @@ def build_train_tab(prompt: gr.Textbox, windows: dict):
         return load.then(windows_note, inputs_kwargs=fields, outputs=used, api_name="train_windows_load",
                          api_visibility="private")
 
-    return refresh
+    shows = {"text": inspect_text, "note": inspect_note, "next": inspect_next, "attention": attention}
+    return refresh, TabParts(refresh, traced=model, views=views, shows=shows)
