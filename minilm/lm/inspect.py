@@ -58,17 +58,20 @@ def attention_weights(model, ids):
         return torch.stack(rows)
 
 
-def attention_figure(weights, *, position: int, tokens, lang: str = "en"):
-    """One heatmap row per (block, head): how much `position` attended to each earlier token."""
+def attention_figure(weights, *, position: int, tokens, first: int = 0, lang: str = "en"):
+    """One heatmap row per (block, head): how much `position` attended to each earlier token.
+
+    `tokens` are the ones the model read; `first` is the text position of the first of them (labels count from it).
+    """
     import plotly.graph_objects as go
 
     n_blocks, n_heads = weights.shape[0], weights.shape[1]
-    labels = [plotly_literal(f"{i} {visible(t)}") for i, t in enumerate(tokens[: position + 1])]
+    labels = [plotly_literal(f"{first + i} {visible(t)}") for i, t in enumerate(tokens[: position + 1])]
     rows = [say("attention_row", lang, block=b + 1, head=h + 1) for b in range(n_blocks) for h in range(n_heads)]
     z = [[float(w) for w in weights[b, h, position, : position + 1]] for b in range(n_blocks) for h in range(n_heads)]
     fig = go.Figure(go.Heatmap(z=z, x=labels, y=rows, zmin=0, zmax=1, colorscale="Blues",
                                hovertemplate="%{y} → %{x}: %{z:.3f}<extra></extra>", name="attention"))
-    fig.update_layout(title=plotly_literal(say("attention_title", lang, token=visible(tokens[position]), i=position)),
+    fig.update_layout(title=plotly_literal(say("attention_title", lang, token=visible(tokens[position]), i=first + position)),
                       height=120 + 24 * max(1, len(rows)), margin=dict(l=90, r=20, t=50, b=60), separators=plotly_separators(lang),
                       yaxis=dict(autorange="reversed"), xaxis=dict(tickangle=-45))
     return fig

@@ -294,8 +294,7 @@ def inspect_position(trained, tok, p: int, lang: str):
     weights = attention_weights(model, ids)
     if weights.shape[0] == 0:
         return note + "\n\n" + say("attention_none", lang), table, None
-    labels = [f"{first + n}·{t}" for n, t in enumerate(tok.tokens[first : p + 1])]
-    return note, table, attention_figure(weights, position=len(ids) - 1, tokens=labels, lang=lang)
+    return note, table, attention_figure(weights, position=len(ids) - 1, tokens=tok.tokens[first : p + 1], first=first, lang=lang)
 
 
 def wire_selection(demo: gr.Blocks, tokens, windows, embeddings, train, select_field) -> None:
