@@ -10,6 +10,8 @@ moving the selection neither tokenizes nor embeds again. Not here: which token i
 
 from __future__ import annotations
 
+from minilm.marks import data_of, with_marks
+
 SELECTED = "selected"  # the trace name tests and the page look for
 SHIFT = "selected A→B"
 
@@ -30,34 +32,23 @@ def twin_in_b(ids_a, ids_b, i: int) -> int | None:
     return next((j for j, id_ in enumerate(ids_b) if id_ == ids_a[i]), None)
 
 
-def _copy(fig):
-    import plotly.graph_objects as go
-
-    return go.Figure(fig)
-
-
 def mark_scatter(fig, points, *, shift=None):
-    """A copy of the 3D scatter with a "selected" trace ringing `points` ((trace, position) pairs);
-    `shift` ((trace, i), (trace, j)) adds the line from A's point to B's: the vector between them."""
-    import plotly.graph_objects as go
-
-    fig = _copy(fig)
-    xyz = [[fig.data[k][axis][i] for k, i in points] for axis in ("x", "y", "z")]
-    fig.add_trace(go.Scatter3d(x=xyz[0], y=xyz[1], z=xyz[2], mode="markers", name=SELECTED, showlegend=False,
-                               hoverinfo="skip", marker=dict(size=14, color="rgba(0,0,0,0)", line=dict(width=4, color="#f59e0b"),
-                                                             symbol="circle-open")))
+    """A copy of the 3D scatter (a Figure or its dict) with a "selected" trace ringing `points` ((trace, position)
+    pairs); `shift` ((trace, i), (trace, j)) adds the line from A's point to B's: the vector between them."""
+    data = data_of(fig)
+    xyz = {axis: [data[k][axis][i] for k, i in points] for axis in ("x", "y", "z")}
+    traces = [{"type": "scatter3d", **xyz, "mode": "markers", "name": SELECTED, "showlegend": False, "hoverinfo": "skip",
+               "marker": {"size": 14, "color": "rgba(0,0,0,0)", "symbol": "circle-open", "line": {"width": 4, "color": "#f59e0b"}}}]
     if shift:
-        line = [[fig.data[k][axis][i] for k, i in shift] for axis in ("x", "y", "z")]
-        fig.add_trace(go.Scatter3d(x=line[0], y=line[1], z=line[2], mode="lines", name=SHIFT, showlegend=False,
-                                   hoverinfo="skip", line=dict(width=6, color="#f59e0b", dash="dash")))
-    return fig
+        line = {axis: [data[k][axis][i] for k, i in shift] for axis in ("x", "y", "z")}
+        traces.append({"type": "scatter3d", **line, "mode": "lines", "name": SHIFT, "showlegend": False, "hoverinfo": "skip",
+                       "line": {"width": 6, "color": "#f59e0b", "dash": "dash"}})
+    return with_marks(fig, traces=traces)
 
 
 def mark_heatmap(fig, rows):
-    """A copy of the cosine heatmap with a box around each of `rows` (indices over all sets' tokens)."""
-    fig = _copy(fig)
-    n = len(fig.data[0].y)
-    for row in rows:
-        fig.add_shape(type="rect", x0=-0.5, x1=n - 0.5, y0=row - 0.5, y1=row + 0.5, name=SELECTED,
-                      line=dict(color="#f59e0b", width=3))
-    return fig
+    """A copy of the cosine heatmap (a Figure or its dict) with a box around each of `rows` (indices over all sets' tokens)."""
+    n = len(data_of(fig)[0]["y"])
+    shapes = [{"type": "rect", "x0": -0.5, "x1": n - 0.5, "y0": row - 0.5, "y1": row + 0.5, "name": SELECTED,
+               "line": {"color": "#f59e0b", "width": 3}} for row in rows]
+    return with_marks(fig, shapes=shapes)

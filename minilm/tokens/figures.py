@@ -82,10 +82,10 @@ def chips_html(tok: Tokenization, *, max_chips: int = MAX_CHIPS, lang: str = "en
             n_bytes[len(raw)] = say_count("raw_bytes", lang, len(raw), n=len(raw))
         hover = f"id {id_} · {kinds[kind]} · {n_bytes[len(raw)]}: {raw.hex(' ') or none}"
         colour = "" if kind in ("special", "unknown") else f' style="background:{PALETTE[i % len(PALETTE)]}"'
-        mark = " minilm-selected" if i in selected else ""
-        target = f' data-mlm-pick="{pick} {i}"' if pick else ""
+        mark = "minilm-selected " if i in selected else ""
+        target = f'data-mlm-pick="{pick} {i}" ' if pick else ""  # before the class: `mark_chips` finds it there
         chips.append(
-            f'<span class="mlm-chip mlm-{kind}{mark}"{colour}{target} title="{escape(hover)}">'
+            f'<span {target}class="{mark}mlm-chip mlm-{kind}"{colour} title="{escape(hover)}">'
             f'<span class="mlm-t">{escape(visible(token) or "∅")}</span>'
             f'<span class="mlm-id">{id_}</span></span>'
         )
@@ -93,6 +93,22 @@ def chips_html(tok: Tokenization, *, max_chips: int = MAX_CHIPS, lang: str = "en
     more = (f'<div class="mlm-note">{escape(say("chips_capped", lang, shown=max_chips, n=len(tok.ids)))}</div>'
             if cut > 0 else "")
     return f'<div class="mlm-chips">{"".join(chips)}</div>{more}'
+
+
+def mark_chips(html: str, pick: str, positions) -> str:
+    """Chips drawn by `chips_html(..., pick=pick)` with those at `positions` marked `minilm-selected`, by
+    editing the drawn HTML: a selection moves in microseconds on thousands of chips.
+
+    >>> from minilm.tokens.tokenizer import Tokenization
+    >>> html = chips_html(Tokenization("ab", (1, 2), ("a", "b"), ((0, 1), (1, 2)), ("text", "text"), "ab"), pick="tokens")
+    >>> mark_chips(html, "tokens", [1]) == chips_html(Tokenization("ab", (1, 2), ("a", "b"), ((0, 1), (1, 2)),
+    ...     ("text", "text"), "ab"), pick="tokens", selected={1})
+    True
+    """
+    for i in positions:
+        at = f'data-mlm-pick="{pick} {int(i)}" class="'
+        html = html.replace(at, at + "minilm-selected ", 1)
+    return html
 
 
 def stats_html(tok: Tokenization, *, lang: str = "en") -> str:

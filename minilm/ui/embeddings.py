@@ -38,8 +38,8 @@ class EmbeddingsTraced:
 
     settings: EmbeddingSettings
     shown: VectorSets
-    scatter: object
-    heatmap: object
+    scatter: dict  # the figures as dicts: marks copy them in microseconds
+    heatmap: dict
     tokenizer: str | None
 
 
@@ -57,7 +57,7 @@ def embeddings_traced(request: gr.Request = None, **values):
                for k, s in enumerate(shown.sets) for i, t in enumerate(s.tokens)]
     note = "\n\n".join([markdown_literal(shown.title)] + [say_md(n.key, lang, **n.values) for n in (*shown.notes, *notes)])
     cut_by = {"hand": None, "gemma": "gemma"}.get(settings.vectors, settings.tokenizer)
-    traced = EmbeddingsTraced(settings, shown, scatter, heatmap, cut_by)
+    traced = EmbeddingsTraced(settings, shown, scatter.to_dict(), heatmap.to_dict(), cut_by)
     return note, scatter, heatmap, gr.update(choices=choices, value=choices[0][1]), gr.update(visible=False), traced
 
 

@@ -148,13 +148,10 @@ def marks(selection, tokens, windows, embeddings, model, request: gr.Request = N
 def _tokens_marks(selection, tokens, held, lang):
     if tokens is None or selection is None:
         return [gr.update()] * 3
-    local = positions_in(selection, held, tokens.name)
-    local_html = token_figures.tokenization_html(tokens.local, title=tokens.title, lang=lang, pick="tokens", selected=frozenset(local))
+    local_html = token_figures.mark_chips(tokens.local_html, "tokens", positions_in(selection, held, tokens.name))
     gemma_html = gr.update()
     if tokens.gemma is not None:
-        gemma = positions_in(selection, held, "gemma")
-        gemma_html = token_figures.tokenization_html(tokens.gemma, title=tokens.gemma_title, lang=lang, pick="gemma",
-                                                     selected=frozenset(gemma)) + tokens.gemma_notice
+        gemma_html = token_figures.mark_chips(tokens.gemma_html, "gemma", positions_in(selection, held, "gemma"))
     return [local_html, gemma_html, _selected_note(selection, held, lang)]
 
 
@@ -192,7 +189,7 @@ def _windows_marks(selection, windows, held, lang):
                                       total=len(hits.shown), lang=lang, stride=stats.stride, windows=shown, selected=p)
     note = say_md("sel_windows", lang, i=p, token=visible(windows.tok.tokens[p]), x=len(hits.inputs), n=hits.n_windows,
                   y=len(hits.targets))
-    return [pairs, note, window_figures.mark_stream(windows.stream, p, lang=lang)]
+    return [pairs, note, plot(window_figures.mark_stream(windows.stream, p))]
 
 
 def _embeddings_marks(selection, embeddings, held, lang, point):
@@ -236,8 +233,8 @@ def _embeddings_for(token_id: int, embeddings, lang: str, *, outside: bool):
         if j is not None:
             shift = ((0, i), (1, j))
             notes.append(say("sel_emb_shift", lang, j=j, d=float((sets[1].vectors[j] - sets[0].vectors[i]).norm())))
-    scatter = mark_scatter(embeddings.scatter, points, shift=shift)
-    heatmap = mark_heatmap(embeddings.heatmap, [offsets[a] + b for a, b in points])
+    scatter = plot(mark_scatter(embeddings.scatter, points, shift=shift))
+    heatmap = plot(mark_heatmap(embeddings.heatmap, [offsets[a] + b for a, b in points]))
     try:
         index = INDEX.ready() if embeddings.settings.vectors == "gemma" else None
         found = neighbours(embeddings.settings, sets[k], i, k=NEIGHBOURS, index=index, wait=False)
@@ -268,12 +265,11 @@ def _train_marks(selection, tokens, model, held, lang):
         return [gr.update()] * 4
     if tokens.name != model.tokenizer:
         return ["", say_md("inspect_tokenizer", lang, tokenizer=_label(model.tokenizer, lang)), gr.update(), gr.update()]
-    tok = tokens.local
     found = positions_in(selection, held, tokens.name)
-    chips = token_figures.chips_html(tok, lang=lang, pick="train", selected=frozenset(found[:1]))
+    chips = token_figures.mark_chips(tokens.local_html.replace('data-mlm-pick="tokens ', 'data-mlm-pick="train '), "train", found[:1])
     if not found:
-        return [token_figures.CSS + chips, say("selected_none", lang), gr.update(), gr.update()]
-    return [token_figures.CSS + chips, *inspect_position(model, tok, found[0], lang)]
+        return [chips, say("selected_none", lang), gr.update(), gr.update()]
+    return [chips, *inspect_position(model, tokens.local, found[0], lang)]
 
 
 def inspect_position(trained, tok, p: int, lang: str):
@@ -295,6 +291,14 @@ def inspect_position(trained, tok, p: int, lang: str):
     if weights.shape[0] == 0:
         return note + "\n\n" + say("attention_none", lang), table, None
     return note, table, attention_figure(weights, position=len(ids) - 1, tokens=tok.tokens[first : p + 1], first=first, lang=lang)
+
+
+def plot(figure: dict):
+    """A figure kept as a dict, as gr.Plot sends it (JSON), skipping the validation of a Figure."""
+    import plotly.io as pio
+    from gradio.components.plot import PlotData
+
+    return PlotData(type="plotly", plot=pio.to_json(figure, validate=False))
 
 
 def wire_selection(demo: gr.Blocks, tokens, windows, embeddings, train, select_field) -> None:

@@ -112,20 +112,19 @@ def tokenize_traced(own: dict, request: gr.Request = None, **values):
     status = say_md("note", lang, notes="; ".join(notes)) if notes else ""
     title = _title(settings.tokenizer, tokenizer, own, lang)
     local_html = figures.tokenization_html(local, title=title, lang=lang, pick="tokens")
-    traced = TokensTraced(settings.tokenizer, local, title, gemma_tok, gemma_title, gemma_notice)
+    traced = TokensTraced(settings.tokenizer, local, local_html, gemma_tok, gemma_html if gemma_tok is not None else "")
     return local_html, gemma_html, boundaries, code, status, gr.Timer(active=loading), traced
 
 
 @dataclass(frozen=True)
 class TokensTraced:
-    """What the Tokens tab drew: both tokenizations and their titles (a selection redraws from these)."""
+    """What the Tokens tab drew: both tokenizations and their columns' HTML (a selection marks these)."""
 
     name: str  # the local tokenizer's registry name ("bpe", "upload", ...)
     local: Tokenization
-    title: str
+    local_html: str  # the column as drawn, chips unmarked (`figures.mark_chips` marks them)
     gemma: Tokenization | None
-    gemma_title: str
-    gemma_notice: str  # HTML, already escaped
+    gemma_html: str
 
 
 def upload_tokenizer(path, own, request: gr.Request = None):

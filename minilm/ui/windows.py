@@ -42,7 +42,7 @@ class WindowsTraced:
     ids: tuple[int, ...]
     stats: WindowStats
     mistake: bool
-    stream: object  # the stream figure
+    stream: dict  # the stream figure, as a dict (marks copy it in microseconds)
 
 
 def windows_traced(show_mistake: bool = False, request: gr.Request = None, **values):
@@ -62,7 +62,7 @@ def windows_traced(show_mistake: bool = False, request: gr.Request = None, **val
     summary = figures.summary(cut.stats, settings.batch_size, lang) + (say("windows_mistake", lang) if show_mistake else "")
     stride_fig = figures.stride_figure(len(cut.ids), settings.context_length, settings.stride, lang=lang)
     stream = figures.stream_figure(cut.stats, tokens, lang=lang)
-    traced = WindowsTraced(settings.tokenizer, tok, tuple(cut.ids), cut.stats, bool(show_mistake), stream)
+    traced = WindowsTraced(settings.tokenizer, tok, tuple(cut.ids), cut.stats, bool(show_mistake), stream.to_dict())
     return summary, pairs, stream, stride_fig, traced
 
 

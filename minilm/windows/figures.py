@@ -8,6 +8,7 @@ word comes from `minilm.lang` in the `lang` asked for, counts in the singular fo
 from __future__ import annotations
 
 from minilm.lang import plotly_separators, say, say_count
+from minilm.marks import data_of, with_marks
 from minilm.text import plotly_literal
 from minilm.tokens.figures import CSS, escape, visible
 from minilm.windows.loader import WindowStats, count_windows
@@ -90,15 +91,13 @@ def _cell(id_: int, id_to_token, position: int | None = None, selected: int | No
     return f'<td{mark}{target}>{escape(visible(id_to_token(id_)))}<span class="mlm-id">{id_}</span></td>'
 
 
-def mark_stream(fig, position: int, *, lang: str = "en"):
-    """A copy of the stream picture with a "selected" trace ringing token `position` (if drawn)."""
-    import plotly.graph_objects as go
-
-    fig = go.Figure(fig)
-    if position < len(fig.data[1].x):
-        fig.add_trace(go.Scatter(x=[position], y=[-1], mode="markers", name="selected", hoverinfo="skip",
-                                 marker=dict(size=18, symbol="square-open", color="#f59e0b", line=dict(width=3))))
-    return fig
+def mark_stream(fig, position: int):
+    """A copy of the stream picture (a Figure or its dict) with a "selected" trace ringing token `position`, if drawn."""
+    if position >= len(data_of(fig)[1]["x"]):
+        return with_marks(fig)
+    ring = {"type": "scatter", "x": [position], "y": [-1], "mode": "markers", "name": "selected", "hoverinfo": "skip",
+            "marker": {"size": 18, "symbol": "square-open", "color": "#f59e0b", "line": {"width": 3}}}
+    return with_marks(fig, traces=[ring])
 
 
 def stream_figure(stats: WindowStats, tokens: list[str], *, max_tokens: int | None = None, lang: str = "en"):
