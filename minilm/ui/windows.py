@@ -126,7 +126,7 @@ def build_windows_tab(prompt: gr.Textbox):
                 mistake = gr.Checkbox(False, label=T("show_mistake"))
     summary = gr.Markdown(elem_id="windows-summary")
     with gr.Row():
-        stream = gr.Plot(label=T("stream_plot"))
+        stream = gr.Plot(label=T("stream_plot"), elem_id="windows-stream")
         strides = gr.Plot(label=T("stride_plot"))
     selected = gr.Markdown(elem_id="windows-selected")
     pairs = gr.HTML(elem_id="windows-pairs")
