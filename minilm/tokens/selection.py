@@ -21,7 +21,9 @@ from minilm.tokens.tokenizer import Tokenization
 
 @dataclass(frozen=True)
 class Selection:
-    """Token `position` of the current text as `tokenizer` (a registry name) cuts it.
+    """Token `position` of the current text as `tokenizer` cuts it: a registry name, or for the page
+    "local" (the Tokens tab's local column, whichever tokenizer it shows: a link's `select=`) and
+    "windows" (the Windows tab's stream of the same text).
 
     >>> Selection("bpe", 3).position
     3

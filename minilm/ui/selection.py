@@ -141,8 +141,16 @@ def marks(selection, tokens, windows, embeddings, model, request: gr.Request = N
     heatmap, note, neighbours; train: text, note, next tokens, attention]."""
     lang = language(request)
     held = streams(tokens, windows)
-    return [*_tokens_marks(selection, tokens, held, lang), *_windows_marks(selection, windows, held, lang),
-            *_embeddings_marks(selection, embeddings, held, lang, point), *_train_marks(selection, tokens, model, held, lang)]
+    parts = ((_tokens_marks, (selection, tokens, held, lang), 3), (_windows_marks, (selection, windows, held, lang), 3),
+             (_embeddings_marks, (selection, embeddings, held, lang, point), 4),
+             (_train_marks, (selection, tokens, model, held, lang), 4))
+    out = []
+    for draw, args, n in parts:
+        try:
+            out += draw(*args)
+        except ValueError:  # Gemma still loading for a tab that uses it: that tab keeps its picture, the others move
+            out += [gr.update()] * n
+    return out
 
 
 def _tokens_marks(selection, tokens, held, lang):

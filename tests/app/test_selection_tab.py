@@ -174,3 +174,15 @@ def test_train_looks_inside_at_the_selected_position(traced):
     assert all(sum(row) == pytest.approx(1.0) for row in heat.z) and max(max(row) for row in heat.z) > 0.4
     _, other = pick("train 4", traced, model=Trained(model, "word"))
     assert other["train_text"] == "" and "choose it in the Tokens tab" in other["train_note"]
+
+
+def test_a_neighbour_row_selects_its_token(traced):
+    """The neighbours table's rows carry "vocab <id>": 442 is ▁capital, first at position 2 of the text; an id the
+    text lacks keeps the selection and lists that token's own neighbours."""
+    selection, shown = pick("vocab 442", traced)
+    assert selection == Selection("bpe", 2) and marked(shown["local"]) == ["▁capital"]
+    rows = re.findall(r'<tr class="minilm-selected" data-mlm-pick="vocab (\d+)"><td>([^<]*)</td>', shown["neighbours"])
+    assert rows == [("442", "▁capital")]
+    kept, shown = pick("vocab 957", traced, selection=Selection("bpe", 4))  # ▁un: in sentence A, not in the text
+    assert kept == Selection("bpe", 4) and "is not in the Tokens tab’s text" in shown["emb_note"]
+    assert re.findall(r'<tr class="minilm-selected" data-mlm-pick="vocab (\d+)">', shown["neighbours"]) == ["957"]
