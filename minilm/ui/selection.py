@@ -160,7 +160,8 @@ def _tokens_marks(selection, tokens, held, lang):
     gemma_html = gr.update()
     if tokens.gemma is not None:
         gemma_html = token_figures.mark_chips(tokens.gemma_html, "gemma", positions_in(selection, held, "gemma"))
-    return [local_html, gemma_html, _selected_note(selection, held, lang)]
+    windows_name = next((k for k, v in held.items() if v is held.get("windows") and k != "windows"), tokens.name)
+    return [local_html, gemma_html, _selected_note(selection, held, lang, tokens.name, windows_name)]
 
 
 def _label(name: str, lang: str) -> str:
@@ -170,13 +171,17 @@ def _label(name: str, lang: str) -> str:
         return name  # a visitor's own tokenizer: shown literally (say_md escapes it)
 
 
-def _selected_note(selection, held, lang) -> str:
+def _selected_note(selection, held, lang, tokens_name: str, windows_name: str | None) -> str:
     tok = held.get(selection.tokenizer)
     if tok is None or selection.position >= len(tok.ids):
         return say("selected_none", lang)
     i = selection.position
-    return say_md("selected_token", lang, i=i, token=visible(tok.tokens[i]), id=tok.ids[i],
-                  tokenizer=_label(selection.tokenizer, lang))
+    name = {LOCAL: tokens_name, "windows": windows_name}.get(selection.tokenizer, selection.tokenizer)
+    note = say_md("selected_token", lang, i=i, token=visible(tok.tokens[i]), id=tok.ids[i], tokenizer=_label(name, lang))
+    other = "gemma" if selection.tokenizer != "gemma" else tokens_name
+    if other in held:
+        note += " " + say("selected_covered", lang, n=len(positions_in(selection, held, other)))
+    return note
 
 
 def _windows_marks(selection, windows, held, lang):
@@ -329,8 +334,8 @@ def wire_selection(demo: gr.Blocks, tokens, windows, embeddings, train, select_f
     again = dict(fn=marks, inputs=[selection, *traced], outputs=shows, api_visibility="private", show_progress="hidden")
     for n, event in enumerate([*tokens.views, *windows.views, *embeddings.views, *train.views]):
         event.then(**again, api_name=f"marks_{n}")
-    select_field.change(from_link, [select_field, selection], selection, api_name="select_from_link",
-                        api_visibility="private", show_progress="hidden").then(**again, api_name="marks_link")
+    select_field.change(restore, [select_field, selection, *traced], [selection, *shows], api_name="select_from_link",
+                        api_visibility="private", show_progress="hidden")
     demo.load(None, js=PICK_JS, api_visibility="private", api_name="pick_bridge")
 
 
@@ -339,6 +344,18 @@ def link_value(selection, tokens):
     if selection is None or tokens is None or selection.tokenizer not in (tokens.name, LOCAL):
         return gr.update()
     return selection.position
+
+
+def restore(value, selection, tokens, windows, embeddings, model, request: gr.Request = None):
+    """The link's `select=` (or the page's own echo of a click, which changes nothing): selection, then marks."""
+    restored = from_link(value, selection)
+    if isinstance(restored, dict):  # gr.update(): nothing new
+        return [restored] + [gr.update()] * (len(SHOWN))
+    return [restored, *marks(restored, tokens, windows, embeddings, model, request)]
+
+
+SHOWN = ("local", "gemma", "tokens_note", "pairs", "windows_note", "stream", "scatter", "heatmap", "emb_note", "neighbours",
+         "train_text", "train_note", "train_next", "attention")  # what `marks` updates, in order
 
 
 def from_link(value, selection):

@@ -186,3 +186,20 @@ def test_a_neighbour_row_selects_its_token(traced):
     kept, shown = pick("vocab 957", traced, selection=Selection("bpe", 4))  # ▁un: in sentence A, not in the text
     assert kept == Selection("bpe", 4) and "is not in the Tokens tab’s text" in shown["emb_note"]
     assert re.findall(r'<tr class="minilm-selected" data-mlm-pick="vocab (\d+)">', shown["neighbours"]) == ["957"]
+
+
+def test_the_link_value_is_checked_like_the_others():
+    from minilm.share import parse_state
+
+    assert parse_state({"select": "4"}) == ({"select": 4}, [])
+    for bad in ("x9", "-1", "100001", "4.5"):
+        state, notes = parse_state({"select": bad}, lang="tr")
+        assert (state, notes) == ({}, ["select: 0 ile 100000 arasında bir tam sayı değil"])
+
+
+def test_a_link_selection_restores_every_tab_and_its_echo_does_nothing(traced):
+    out = sel.restore(4, None, *traced, None)
+    assert out[0] == Selection(sel.LOCAL, 4) and marked(out[1]) == ["▁f"]
+    assert "2 of 8 windows" in out[5] and "Local BPE" in out[3]
+    echo = sel.restore(4, Selection("bpe", 4), *traced, None)
+    assert all(isinstance(v, dict) for v in echo) and len(echo) == 1 + N_SHOWS
