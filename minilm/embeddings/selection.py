@@ -32,6 +32,17 @@ def twin_in_b(ids_a, ids_b, i: int) -> int | None:
     return next((j for j, id_ in enumerate(ids_b) if id_ == ids_a[i]), None)
 
 
+def points_with_id(fig, token_id: int) -> tuple[tuple[int, int], ...]:
+    """(trace, point) of every point of a scatter drawn by `minilm.embeddings.figures` whose id (its
+    customdata's first value) is `token_id`: how a figure alone says where a token is.
+
+    >>> points_with_id({"data": [{"customdata": [[5, 1.0, "a"], [7, 1.0, "b"]]}, {"customdata": [[7, 2.0, "b"]]}]}, 7)
+    ((0, 1), (1, 0))
+    """
+    return tuple((k, i) for k, trace in enumerate(data_of(fig)) for i, point in enumerate(trace["customdata"] or ())
+                 if point[0] == token_id)
+
+
 def mark_scatter(fig, points, *, shift=None):
     """A copy of the 3D scatter (a Figure or its dict) with a "selected" trace ringing `points` ((trace, position)
     pairs); `shift` ((trace, i), (trace, j)) adds the line from A's point to B's: the vector between them."""

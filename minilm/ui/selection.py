@@ -16,7 +16,7 @@ import re
 
 import gradio as gr
 
-from minilm.embeddings.selection import mark_heatmap, mark_scatter, matching_points, twin_in_b
+from minilm.embeddings.selection import mark_heatmap, mark_scatter, matching_points, points_with_id, twin_in_b
 from minilm.lang import number, say, words
 from minilm.tokens import figures as token_figures
 from minilm.tokens.figures import escape, visible
@@ -101,7 +101,7 @@ def first_with_id(tok, token_id: int) -> int | None:
     return next((i for i, id_ in enumerate(tok.ids) if id_ == token_id), None)
 
 
-def select(value, selection, tokens, windows, embeddings, model, request: gr.Request = None):
+def select(value, selection, tokens, windows, embeddings, model, drawn=None, request: gr.Request = None):
     """A click on the page (the hidden box's "word n"): the new selection, then every tab's marks."""
     picked = parse_pick(value)
     held = streams(tokens, windows)
@@ -109,7 +109,7 @@ def select(value, selection, tokens, windows, embeddings, model, request: gr.Req
     if picked is not None:
         word, numbers = picked
         selection, point = _selection_from(word, numbers, selection, held, tokens, windows, embeddings)
-    return [selection, *marks(selection, tokens, windows, embeddings, model, request, point=point)]
+    return [selection, *marks(selection, tokens, windows, embeddings, model, drawn, request, point=point)]
 
 
 def _selection_from(word, numbers, selection, held, tokens, windows, embeddings):
@@ -136,14 +136,15 @@ def _selection_from(word, numbers, selection, held, tokens, windows, embeddings)
     return Selection(embeddings.tokenizer, at), point
 
 
-def marks(selection, tokens, windows, embeddings, model, request: gr.Request = None, *, point=None) -> list:
+def marks(selection, tokens, windows, embeddings, model, drawn=None, request: gr.Request = None, *, point=None) -> list:
     """Updates for [tokens: local, gemma, note; windows: pairs, note, stream; embeddings: scatter,
-    heatmap, note, neighbours; train: text, note, next tokens, attention]."""
+    heatmap, note, neighbours; train: text, note, next tokens, attention, embeddings before/after]
+    (`drawn`: the before/after figure as a dict)."""
     lang = language(request)
     held = streams(tokens, windows)
     parts = ((_tokens_marks, (selection, tokens, held, lang), 3), (_windows_marks, (selection, windows, held, lang), 3),
              (_embeddings_marks, (selection, embeddings, held, lang, point), 4),
-             (_train_marks, (selection, tokens, model, held, lang), 4))
+             (_train_marks, (selection, tokens, model, held, lang), 4), (_before_after_marks, (selection, tokens, model, drawn, held), 1))
     out = []
     for draw, args, n in parts:
         try:
@@ -285,6 +286,19 @@ def _train_marks(selection, tokens, model, held, lang):
     return [chips, *inspect_position(model, tokens.local, found[0], lang)]
 
 
+def _before_after_marks(selection, tokens, model, drawn, held):
+    """Ring the selected token in Train's embeddings before/after, with the line training moved it along."""
+    if drawn is None or model is None or tokens is None or tokens.name != model.tokenizer:
+        return [gr.update()]
+    found = positions_in(selection, held, tokens.name)
+    points = points_with_id(drawn, tokens.local.ids[found[0]]) if found else ()
+    if not points:
+        return [plot(drawn)]
+    before, after = [p for p in points if p[0] == 0], [p for p in points if p[0] == 1]
+    shift = (before[0], after[0]) if before and after else None
+    return [plot(mark_scatter(drawn, points, shift=shift))]
+
+
 def inspect_position(trained, tok, p: int, lang: str):
     """(note, next-token table, attention figure) for position `p` of tokenization `tok`."""
     import pandas as pd
@@ -322,11 +336,11 @@ def wire_selection(demo: gr.Blocks, tokens, windows, embeddings, train, select_f
     """
     selection = gr.State(None)
     box = gr.Textbox(visible="hidden", elem_id="mlm-pick")
-    traced = [tokens.traced, windows.traced, embeddings.traced, train.traced]
+    traced = [tokens.traced, windows.traced, embeddings.traced, train.traced, train.shows["drawn"]]
     shows = [tokens.shows[k] for k in ("local", "gemma", "selected")] + \
         [windows.shows[k] for k in ("pairs", "selected", "stream")] + \
         [embeddings.shows[k] for k in ("scatter", "heatmap", "selected", "neighbours")] + \
-        [train.shows[k] for k in ("text", "note", "next", "attention")]
+        [train.shows[k] for k in ("text", "note", "next", "attention", "before_after")]
     box.change(select, [box, selection, *traced], [selection, *shows], api_name="select", api_visibility="private",
               show_progress="hidden", trigger_mode="always_last").then(
         link_value, [selection, tokens.traced], select_field, api_name="select_link_value", api_visibility="private",
@@ -346,16 +360,16 @@ def link_value(selection, tokens):
     return selection.position
 
 
-def restore(value, selection, tokens, windows, embeddings, model, request: gr.Request = None):
+def restore(value, selection, tokens, windows, embeddings, model, drawn=None, request: gr.Request = None):
     """The link's `select=` (or the page's own echo of a click, which changes nothing): selection, then marks."""
     restored = from_link(value, selection)
     if isinstance(restored, dict):  # gr.update(): nothing new
         return [restored] + [gr.update()] * (len(SHOWN))
-    return [restored, *marks(restored, tokens, windows, embeddings, model, request)]
+    return [restored, *marks(restored, tokens, windows, embeddings, model, drawn, request)]
 
 
 SHOWN = ("local", "gemma", "tokens_note", "pairs", "windows_note", "stream", "scatter", "heatmap", "emb_note", "neighbours",
-         "train_text", "train_note", "train_next", "attention")  # what `marks` updates, in order
+         "train_text", "train_note", "train_next", "attention", "before_after")  # what `marks` updates, in order
 
 
 def from_link(value, selection):

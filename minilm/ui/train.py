@@ -181,6 +181,12 @@ def embeddings_before_after(trained, sentence, request: gr.Request = None):
         return None, problem(err, lang)
 
 
+def embeddings_before_after_traced(trained, sentence, request: gr.Request = None):
+    """`embeddings_before_after`, then its figure as a dict (None without one)."""
+    figure, note = embeddings_before_after(trained, sentence, request)
+    return figure, note, figure.to_dict() if figure is not None else None
+
+
 def _follow(allowed: set | None = None):
     """Copy a Windows tab value here, unless this tab cannot take it (Gemma's 262k-token vocabulary)."""
     def follow(value):
@@ -232,8 +238,8 @@ def build_train_tab(prompt: gr.Textbox, windows: dict):
             sampled = gr.Textbox(label=T("sample_out"), interactive=False, lines=3, elem_id="train-sample")
         with gr.Column():
             emb_sentence = gr.Textbox("the capital of france is paris", label=T("embeddings_of"))
-            emb_button = gr.Button(T("before_after"))
-            emb_plot = gr.Plot(label=T("embeddings_pca"))
+            emb_button = gr.Button(T("before_after"), elem_id="train-before-after-button")
+            emb_plot = gr.Plot(label=T("embeddings_pca"), elem_id="train-before-after")
             emb_note = gr.Markdown()
     gr.Markdown(T("next_token_what"), elem_classes="mlm-prose")
     with gr.Row():
@@ -283,8 +289,9 @@ def build_train_tab(prompt: gr.Textbox, windows: dict):
     sample_button.click(sample_text, [model, sample_prompt, temperature, top_k], sampled, api_name="sample_view",
                         api_visibility="private")
     gr.api(sample, api_name="sample", concurrency_limit=1, concurrency_id="train")
-    emb_button.click(embeddings_before_after, [model, emb_sentence], [emb_plot, emb_note], api_name="embeddings_before_after",
-                     api_visibility="private")
+    drawn = gr.State(None)  # the before/after figure as a dict, for the selection to ring its token
+    views.append(emb_button.click(embeddings_before_after_traced, [model, emb_sentence], [emb_plot, emb_note, drawn],
+                                  api_name="embeddings_before_after", api_visibility="private"))
     next_view = dict(fn=next_tokens, inputs=[model, next_prompt], outputs=[tiny_table, gemma_table, next_note, gemma_timer],
                      concurrency_limit=1, concurrency_id="gemma-model")
     next_button.click(**next_view, api_name="next_token_view", api_visibility="private")
@@ -296,5 +303,6 @@ def build_train_tab(prompt: gr.Textbox, windows: dict):
         return load.then(windows_note, inputs_kwargs=fields, outputs=used, api_name="train_windows_load",
                          api_visibility="private")
 
-    shows = {"text": inspect_text, "note": inspect_note, "next": inspect_next, "attention": attention}
+    shows = {"text": inspect_text, "note": inspect_note, "next": inspect_next, "attention": attention, "before_after": emb_plot,
+             "drawn": drawn}
     return refresh, TabParts(refresh, traced=model, views=views, shows=shows)

@@ -182,6 +182,12 @@ def test_after_training_a_position_shows_its_attention_row(opened, locale):
     assert len(heat["y"]) == 8 and heat["y"][0] == page.words["head"]  # 2 blocks x 4 heads
     assert all(abs(sum(row) - 1) < 1e-4 for row in heat["z"])  # each head's row is a distribution
     assert page.js("[...document.querySelectorAll('#train-inspect-text .minilm-selected .mlm-t')].map(c => c.textContent)") == ["▁f"]
+    # the embeddings before/after training (its sentence "the capital of france is paris" holds ▁f once): ringed in both
+    page.page.locator("#train-before-after-button").click()
+    before_after = "document.querySelector('#train-before-after .js-plotly-plot')"
+    page.wait(f"({before_after}?.data || []).some(t => t.name === 'selected')", timeout=60_000)
+    ring = page.js(f"{before_after}.data.find(t => t.name === 'selected').x")
+    assert ring == page.js(f"[{before_after}.data[0].x[3], {before_after}.data[1].x[3]]")
     rows = "[...document.querySelectorAll('#train-inspect-next [role=row][data-index]')].map(r => r.innerText)"
     page.wait(f"{rows}.length >= 3")
     assert len(page.js(rows)) == 10  # the model's ten likeliest next tokens after "▁f"

@@ -30,7 +30,7 @@ WINDOWS = dict(source="text", text=TEXT, path=None, tokenizer="bpe", context_len
 EMBEDDINGS = dict(vectors="random", text="the capital of united states and the capital of france",
                   text_b="the capital of united states and the capital of germany", tokenizer="bpe", table_tokenizer="bpe",
                   embedding_dim=4.0, seed=0, dims="0, 1, 2", pca=False, positions=False, lines=False, hand=None)
-N_SHOWS = 14
+N_SHOWS = 15
 
 
 @pytest.fixture(scope="module")
@@ -41,11 +41,11 @@ def traced():
     return tokens, windows, embeddings
 
 
-def pick(value, traced, selection=None, model=None, request=None):
-    out = sel.select(value, selection, *traced, model, request)
+def pick(value, traced, selection=None, model=None, request=None, drawn=None):
+    out = sel.select(value, selection, *traced, model, drawn, request=request)
     assert len(out) == 1 + N_SHOWS
     names = ["local", "gemma", "tokens_note", "pairs", "windows_note", "stream", "scatter", "heatmap", "emb_note",
-             "neighbours", "train_text", "train_note", "train_next", "attention"]
+             "neighbours", "train_text", "train_note", "train_next", "attention", "before_after"]
     return out[0], dict(zip(names, out[1:]))
 
 
@@ -203,3 +203,22 @@ def test_a_link_selection_restores_every_tab_and_its_echo_does_nothing(traced):
     assert "2 of 8 windows" in out[5] and "Local BPE" in out[3]
     echo = sel.restore(4, Selection("bpe", 4), *traced, None)
     assert all(isinstance(v, dict) for v in echo) and len(echo) == 1 + N_SHOWS
+    assert len(sel.SHOWN) == N_SHOWS
+
+
+def test_train_before_after_rings_the_token_and_its_move(traced):
+    """Train's embeddings before/after (one sentence, two traces): the selected ▁capital's points in both, and the
+    line from before to after, read from the figure the tab drew."""
+    from minilm.lm.model import TinyLM
+    from minilm.lm.settings import ModelConfig, Trained
+    from minilm.ui import train as train_tab
+
+    trained = Trained(TinyLM(ModelConfig(1024, context_length=4, n_blocks=1, embedding_dim=16, n_heads=4), seed=1), "bpe")
+    figure, _, drawn = train_tab.embeddings_before_after_traced(trained, "the capital of the capital")
+    _, shown = pick("tokens 2", traced, model=trained, drawn=drawn)  # ▁capital: 2nd and 5th token of that sentence
+    data = traces(shown["before_after"])
+    ring = next(t for t in data if t["name"] == "selected")
+    before, after = figure.data[0], figure.data[1]
+    assert ring["x"] == [before.x[1], before.x[4], after.x[1], after.x[4]]
+    line = next(t for t in data if t["name"] == "selected A→B")
+    assert line["x"] == [before.x[1], after.x[1]] and line["z"] == [before.z[1], after.z[1]]
