@@ -158,6 +158,11 @@ def table_headers(tiny=None, gemma=None, request: gr.Request = None) -> tuple[pd
     return relabel(tiny), relabel(gemma)
 
 
+def inspect_headers(table=None, request: gr.Request = None) -> pd.DataFrame:
+    """The look-inside table's headers in the visitor's language (as `table_headers`)."""
+    return table_headers(table, None, request)[0]
+
+
 def _table(pairs, tokenizer, lang: str) -> tuple[pd.DataFrame, list[str]]:
     """A next-token table with headers in `lang`, and the special tokens in it."""
     rows, specials = figures.next_token_rows(pairs, tokenizer, lang)
@@ -300,6 +305,7 @@ def build_train_tab(prompt: gr.Textbox, windows: dict):
     def refresh(load):
         load.then(table_headers, [tiny_table, gemma_table], [tiny_table, gemma_table], api_name="next_token_headers",
                   api_visibility="private")
+        load.then(inspect_headers, inspect_next, inspect_next, api_name="inspect_headers", api_visibility="private")
         return load.then(windows_note, inputs_kwargs=fields, outputs=used, api_name="train_windows_load",
                          api_visibility="private")
 
