@@ -26,12 +26,12 @@ from minilm.ui.page import language, say_md
 from minilm.windows import figures as window_figures
 from minilm.windows.selection import window_hits, window_ids
 
-PICK = re.compile(r"(tokens|gemma|windows|train|vocab) (\d{1,7})|emb (\d{1,2}) (\d{1,4})")
+PICK = re.compile(r"(tokens|gemma|windows|train|vocab) (\d{1,7})|(emb|ba) (\d{1,2}) (\d{1,4})")
 LOCAL = "local"  # a link's selection: the Tokens tab's local tokenizer, whichever it is once the text is cut
 NEIGHBOURS = 10
 
 # Installed once on load: clicks on elements carrying data-mlm-pick, and Plotly's own plotly_click on
-# the Embeddings 3D plot, write "word n" into the hidden box and fire its input event. Plots are
+# the 3D plots (Embeddings', Train's before/after), write "word n" into the hidden box and fire its input event. Plots are
 # redrawn by gradio, so a timer rebinds the handler to whichever plot element is current.
 PICK_JS = """() => {
   if (window.__minilmPicks) return;
@@ -46,15 +46,15 @@ PICK_JS = """() => {
     const el = e.target && e.target.closest ? e.target.closest('[data-mlm-pick]') : null;
     if (el) send(el.getAttribute('data-mlm-pick'));
   });
-  const onPoint = (ev) => {
+  const onPoint = (word) => (ev) => {
     const p = ev && ev.points && ev.points[0];
-    if (p && Number.isInteger(p.curveNumber) && Number.isInteger(p.pointNumber)) send(`emb ${p.curveNumber} ${p.pointNumber}`);
+    if (p && Number.isInteger(p.curveNumber) && Number.isInteger(p.pointNumber)) send(`${word} ${p.curveNumber} ${p.pointNumber}`);
   };
-  const bind = () => document.querySelectorAll('#emb-scatter .js-plotly-plot').forEach((gd) => {
-    const bound = gd._ev && gd._ev.listeners ? gd._ev.listeners('plotly_click').includes(onPoint) : gd.__minilmBound;
-    if (!bound && gd.on) { gd.on('plotly_click', onPoint); gd.__minilmBound = true; }
-  });
-  window.__minilmPointClick = onPoint;
+  const handlers = {'emb-scatter': onPoint('emb'), 'train-before-after': onPoint('ba')};
+  const bind = () => Object.entries(handlers).forEach(([id, handler]) => document.querySelectorAll(`#${id} .js-plotly-plot`).forEach((gd) => {
+    const bound = gd._ev && gd._ev.listeners ? gd._ev.listeners('plotly_click').includes(handler) : gd.__minilmBound;
+    if (!bound && gd.on) { gd.on('plotly_click', handler); gd.__minilmBound = true; }
+  }));
   setInterval(bind, 300);
 }"""
 
@@ -70,7 +70,7 @@ def parse_pick(value) -> tuple[str, tuple[int, ...]] | None:
         return None
     if match[1]:
         return match[1], (int(match[2]),)
-    return "emb", (int(match[3]), int(match[4]))
+    return match[3], (int(match[4]), int(match[5]))
 
 
 def streams(tokens, windows) -> dict:
@@ -108,8 +108,23 @@ def select(value, selection, tokens, windows, embeddings, model, drawn=None, req
     point = None
     if picked is not None:
         word, numbers = picked
-        selection, point = _selection_from(word, numbers, selection, held, tokens, windows, embeddings)
+        if word == "ba":
+            selection = _from_before_after(numbers, selection, tokens, model, drawn)
+        else:
+            selection, point = _selection_from(word, numbers, selection, held, tokens, windows, embeddings)
     return [selection, *marks(selection, tokens, windows, embeddings, model, drawn, request, point=point)]
+
+
+def _from_before_after(numbers, selection, tokens, model, drawn):
+    """A point of Train's before/after plot: its token (the figure's customdata) at its first place in the text."""
+    k, i = numbers
+    if drawn is None or tokens is None or model is None or tokens.name != model.tokenizer or k >= 2:
+        return selection  # k >= 2: the "selected" ring itself
+    points = drawn["data"][k].get("customdata") or ()
+    if i >= len(points):
+        return selection
+    at = first_with_id(tokens.local, points[i][0])
+    return Selection(tokens.name, at) if at is not None else selection
 
 
 def _selection_from(word, numbers, selection, held, tokens, windows, embeddings):

@@ -191,3 +191,10 @@ def test_after_training_a_position_shows_its_attention_row(opened, locale):
     rows = "[...document.querySelectorAll('#train-inspect-next [role=row][data-index]')].map(r => r.innerText)"
     page.wait(f"{rows}.length >= 3")
     assert len(page.js(rows)) == 10  # the model's ten likeliest next tokens after "▁f"
+    # a click on the after-training point of "▁capital" (curve 1, point 1) selects it: Train's text follows
+    page.page.wait_for_timeout(600)  # the bridge binds to the new plot within 300 ms
+    page.js(f"""(() => {{ const gd = {before_after}; const t = gd.data[1];
+        gd.emit('plotly_click', {{points: [{{curveNumber: 1, pointNumber: 1, data: t, x: t.x[1], y: t.y[1], z: t.z[1]}}],
+                                  event: new MouseEvent('click')}}); }})()""")
+    page.wait_for("[...document.querySelectorAll('#train-inspect-text .minilm-selected .mlm-t')].map(c => c.textContent)",
+                  ["▁capital"])

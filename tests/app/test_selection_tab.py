@@ -222,3 +222,18 @@ def test_train_before_after_rings_the_token_and_its_move(traced):
     assert ring["x"] == [before.x[1], before.x[4], after.x[1], after.x[4]]
     line = next(t for t in data if t["name"] == "selected A→B")
     assert line["x"] == [before.x[1], after.x[1]] and line["z"] == [before.z[1], after.z[1]]
+
+
+def test_a_point_of_trains_before_after_selects_its_token(traced):
+    """Train's before/after plot: curve 1 (after), point 4 is the second ▁capital of its sentence; the text's first
+    ▁capital (position 2) is selected. The ring (curve 2) and points past the sentence change nothing."""
+    from minilm.lm.model import TinyLM
+    from minilm.lm.settings import ModelConfig, Trained
+    from minilm.ui import train as train_tab
+
+    trained = Trained(TinyLM(ModelConfig(1024, context_length=4, n_blocks=1, embedding_dim=16, n_heads=4)), "bpe")
+    _, _, drawn = train_tab.embeddings_before_after_traced(trained, "the capital of the capital")
+    selection, shown = pick("ba 1 4", traced, model=trained, drawn=drawn)
+    assert selection == Selection("bpe", 2) and marked(shown["local"]) == ["▁capital"]
+    for value in ("ba 2 0", "ba 1 5", "ba 0 99"):
+        assert pick(value, traced, selection=Selection("bpe", 4), model=trained, drawn=drawn)[0] == Selection("bpe", 4)
