@@ -35,6 +35,7 @@ def main() -> int:
     from minilm.lm.model import TinyLM, next_token_probs
     from minilm.lm.settings import ModelConfig, Trained
     from minilm.ui import embeddings as emb_tab
+    from minilm.ui import marks as drawn_marks
     from minilm.ui import selection as sel
     from minilm.ui import tokens as tokens_tab
     from minilm.ui import windows as windows_tab
@@ -84,10 +85,10 @@ def main() -> int:
     in_a = set(traced[2].shown.sets[0].ids)
     selection = sel.Selection("bpe", next(p for p in positions if traced[0].local.ids[p] in in_a))
     steps = {
-        "tokens marks (both columns)": lambda: sent(sel._tokens_marks(selection, traced[0], held, "en")),
-        "windows marks": lambda: sent(sel._windows_marks(selection, traced[1], held, "en")),
-        "embeddings marks + neighbours": lambda: sent(sel._embeddings_marks(selection, traced[2], held, "en", None)),
-        "train: next tokens + attention": lambda: sent(sel._train_marks(selection, traced[0], model, held, "en")),
+        "tokens marks (both columns)": lambda: sent(drawn_marks._tokens_marks(selection, traced[0], held, "en")),
+        "windows marks": lambda: sent(drawn_marks._windows_marks(selection, traced[1], held, "en")),
+        "embeddings marks + neighbours": lambda: sent(drawn_marks._embeddings_marks(selection, traced[2], held, "en", None)),
+        "train: next tokens + attention": lambda: sent(drawn_marks._train_marks(selection, traced[0], model, held, "en")),
     }
     print("breakdown (medians of each step alone):")
     for name, fn in steps.items():
