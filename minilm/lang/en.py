@@ -396,6 +396,7 @@ its vocabulary a probability for what comes next. Compare the tiny model you tra
     "sel_windows": 'Token {i:,} “{token}” is in the input (x) of {x:,} of {n:,} windows, and the target (y) of {y:,}.',
     "sel_windows_other_source": 'The selected token is in the Tokens tab’s text: choose “the text in the Tokens tab” above to see its windows.',
     "sel_windows_elsewhere": 'The selected token is not in this stream (another text or tokenizer).',
+    "sel_stream_beyond": 'The stream picture shows the first {n:,} tokens; this one comes later.',
     "sel_emb_here": 'Selected “{token}”: {n:,} points of these sentences (ringed in 3D, boxed in the heatmap).',
     "sel_emb_missing": 'The selected token “{token}” is not in these sentences.',
     "sel_emb_other_tokenizer": 'These vectors are for another tokenizer’s tokens than the selected one’s.',

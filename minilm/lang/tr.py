@@ -389,6 +389,7 @@ ne geleceğine dair bir olasılık verir. Eğittiğiniz minik modeli Gemma 3 270
     "sel_windows": 'Seçilen {i:,}. token “{token}”, {n:,} pencerenin {x:,} tanesinde girdide (x), {y:,} tanesinde hedefte (y).',
     "sel_windows_other_source": 'Seçilen token Token’lar sekmesindeki metinde: pencerelerini görmek için yukarıda “Token’lar sekmesindeki metin”i seçin.',
     "sel_windows_elsewhere": 'Seçilen token bu akışta yok (başka bir metin ya da tokenizer).',
+    "sel_stream_beyond": 'Akış resmi ilk {n:,} token’ı gösteriyor; bu token daha ileride.',
     "sel_emb_here": 'Seçilen “{token}”: bu cümlelerde {n:,} nokta (3 boyutlu izdüşümde halkalı, ısı haritasında kutulu).',
     "sel_emb_missing": 'Seçilen token “{token}” bu cümlelerde yok.',
     "sel_emb_other_tokenizer": 'Bu vektörler, seçilen token’ınkinden başka bir tokenizer’ın token’ları için.',

@@ -120,6 +120,9 @@ def _windows_marks(selection, windows, held, lang):
                                       total=len(hits.shown), lang=lang, stride=stats.stride, windows=shown, selected=p)
     note = say_md("sel_windows", lang, i=p, token=visible(windows.tok.tokens[p]), x=len(hits.inputs), n=hits.n_windows,
                   y=len(hits.targets))
+    drawn = len(windows.stream["data"][1]["x"])  # the picture shows the stream's start only
+    if p >= drawn:
+        note += " " + say("sel_stream_beyond", lang, n=drawn)
     return [pairs, note, plot(window_figures.mark_stream(windows.stream, p))]
 
 

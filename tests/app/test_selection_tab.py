@@ -237,3 +237,16 @@ def test_a_point_of_trains_before_after_selects_its_token(traced):
     assert selection == Selection("bpe", 2) and marked(shown["local"]) == ["▁capital"]
     for value in ("ba 2 0", "ba 1 5", "ba 0 99"):
         assert pick(value, traced, selection=Selection("bpe", 4), model=trained, drawn=drawn)[0] == Selection("bpe", 4)
+
+
+def test_a_token_past_the_stream_picture_is_said_so():
+    """Ten copies of the text (181 tokens), context_length 4, stride 2: the picture draws the first 60 tokens
+    (four windows' worth, at least 60); token 100 gets no ring there, and the note says why."""
+    long = " ".join([TEXT] * 10)
+    tokens = tokens_tab.tokenize_traced({}, None, text=long, tokenizer="bpe", add_special_tokens=True, split_special=False)[-1]
+    windows = windows_tab.windows_traced(False, None, **{**WINDOWS, "text": long})[-1]
+    _, shown = pick("tokens 100", (tokens, windows, None))
+    assert "The stream picture shows the first 60 tokens; this one comes later." in shown["windows_note"]
+    assert all(t["name"] != "selected" for t in traces(shown["stream"]))
+    _, near = pick("tokens 59", (tokens, windows, None))
+    assert "comes later" not in near["windows_note"] and traces(near["stream"])[-1]["x"] == [59]
