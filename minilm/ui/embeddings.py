@@ -217,6 +217,6 @@ def build_embeddings_tab():
         loaded.then(api_name="neighbours_after_load", **near)
         views.append(loaded)
 
-    shows = {"scatter": scatter, "heatmap": heatmap, "selected": selected, "neighbours": selected_near}
+    shows = {"scatter": scatter, "heatmap": heatmap, "selected": selected, "neighbours": selected_near, "table": neighbour_table}
     return TabParts(refresh, {"vectors": vectors, "dims": dims, "embedding_dim": embedding_dim}, traced=traced, views=views,
                     shows=shows)

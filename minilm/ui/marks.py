@@ -137,7 +137,7 @@ def _embeddings_marks(selection, embeddings, held, lang, point):
     else:
         found = positions_in(selection, held, embeddings.tokenizer)
         if not found:
-            return [gr.update(), gr.update(), say("sel_emb_other_tokenizer", lang), ""]
+            return [plot(embeddings.scatter), plot(embeddings.heatmap), say("sel_emb_other_tokenizer", lang), ""]
         token_id = held[embeddings.tokenizer].ids[found[0]]
     return _embeddings_for(token_id, embeddings, lang, outside=point is not None and selection_id(selection, held) != token_id)
 
@@ -156,8 +156,9 @@ def _embeddings_for(token_id: int, embeddings, lang: str, *, outside: bool):
     tokenizer = get_tokenizer(embeddings.tokenizer, wait=False)
     token = visible(tokenizer.id_to_token(token_id) or "")
     points = matching_points([s.ids for s in sets], token_id)
-    if not points:
-        return [gr.update(), gr.update(), say_md("sel_emb_missing", lang, token=token), ""]
+    if not points:  # in no sentence: its neighbours all the same, from its row of the table
+        return [plot(embeddings.scatter), plot(embeddings.heatmap), say_md("sel_emb_missing", lang, token=token),
+                _neighbours_of_row(token_id, embeddings, lang)]
     offsets = [sum(len(s.ids) for s in sets[:k]) for k in range(len(sets))]
     k, i = points[0]
     notes = [say_md("sel_emb_outside" if outside else "sel_emb_here", lang, token=token, n=len(points))]
@@ -176,6 +177,18 @@ def _embeddings_for(token_id: int, embeddings, lang: str, *, outside: bool):
     except ValueError as err:
         table = token_figures.message_html(words(err, lang))
     return [scatter, heatmap, "\n\n".join(notes), table]
+
+
+def _neighbours_of_row(token_id: int, embeddings, lang: str) -> str:
+    from minilm.embeddings.vectors import neighbours, token_vectors
+    from minilm.ui.loaders import NEIGHBOURS as INDEX
+
+    one = token_vectors(embeddings.settings, token_id, wait=False)
+    if one is None:
+        return ""
+    index = INDEX.ready() if embeddings.settings.vectors == "gemma" else None
+    found = neighbours(embeddings.settings, one, 0, k=NEIGHBOURS, index=index, wait=False)
+    return neighbours_html([(one.tokens[0], token_id, 1.0), *found], lang)
 
 
 def neighbours_html(rows, lang: str) -> str:

@@ -139,7 +139,19 @@ def wire_selection(demo: gr.Blocks, tokens, windows, embeddings, train, select_f
         event.then(**again, api_name=f"marks_{n}")
     select_field.change(restore, [select_field, selection, *traced], [selection, *shows], api_name="select_from_link",
                         api_visibility="private", show_progress="hidden")
+    # The dropdown's neighbours table (a gr.Dataframe): a click on a row picks that neighbour by its id.
+    embeddings.shows["table"].select(pick_row, embeddings.shows["table"], box, api_name="pick_neighbour", api_visibility="private",
+                                     show_progress="hidden")
     demo.load(None, js=PICK_JS, api_visibility="private", api_name="pick_bridge")
+
+
+def pick_row(table, event: gr.SelectData):
+    """A click in the neighbours table (a DataFrame: token, id, cosine) as the pick "vocab <id>"."""
+    try:
+        row = int(event.index[0])
+        return f"vocab {int(table.iloc[row, 1])}"
+    except (TypeError, ValueError, IndexError, AttributeError):
+        return gr.update()
 
 
 def link_value(selection, tokens):

@@ -250,3 +250,34 @@ def test_a_token_past_the_stream_picture_is_said_so():
     assert all(t["name"] != "selected" for t in traces(shown["stream"]))
     _, near = pick("tokens 59", (tokens, windows, None))
     assert "comes later" not in near["windows_note"] and traces(near["stream"])[-1]["x"] == [59]
+
+
+def test_a_row_of_the_dropdowns_neighbours_table_picks_its_id(traced):
+    """The Dataframe arrives as pandas; gradio's SelectData gives [row, column]: the pick is that row's id."""
+    import pandas as pd
+
+    table, _ = emb_tab.neighbours_view(token="0:1", **{**EMBEDDINGS, "hand": emb_tab.hand_table(emb_tab.HAND_MADE, "en")})
+    assert isinstance(table, pd.DataFrame)
+    value = sel.pick_row(table, SimpleNamespace(index=[2, 0]))
+    assert value == f"vocab {int(table.iloc[2, 1])}"
+    assert isinstance(sel.pick_row(table, SimpleNamespace(index=[99, 0])), dict)  # no such row: nothing
+    selection, shown = pick(value, traced)
+    assert re.findall(r'<tr class="minilm-selected" data-mlm-pick="vocab (\d+)">', shown["neighbours"]) == [value.split()[1]]
+
+
+def test_a_token_in_no_sentence_still_lists_its_neighbours_and_clears_the_ring(traced):
+    """"▁b" (of berlin) is in neither sentence: the rings of an earlier selection go, and its neighbours come from
+    its own row of the table (cosine 1.000 first, then the nearest by brute force over every row, written out here)."""
+    import torch
+
+    from minilm.embeddings.vectors import _random_table
+
+    _, shown = pick("tokens 16", traced)
+    assert all(t["name"] != "selected" for t in traces(shown["scatter"]))
+    rows = re.findall(r'data-mlm-pick="vocab (\d+)"><td>[^<]*</td><td>\d+</td><td>([^<]*)</td>', shown["neighbours"])
+    table = _random_table(traced[2].settings)[0].weight.detach()
+    b = traced[0].local.ids[16]
+    cos = torch.nn.functional.normalize(table, dim=1) @ torch.nn.functional.normalize(table[b], dim=0)
+    cos[b] = -2
+    assert [int(j) for j, _ in rows] == [b, *torch.topk(cos, 10).indices.tolist()]
+    assert rows[0][1] == "1.000"
