@@ -147,6 +147,11 @@ def test_a_3d_click_marks_its_chip_and_lists_its_neighbours(opened, locale):
     assert near[1] == ["minilm-selected", "▁capital"] and all(c == "" for c, _ in near[2:])
     page.open_tab("Tokens")
     page.wait_for(page.chips(), ["▁capital"])
+    # a row of the neighbours list selects that token: it heads the list, marked
+    page.open_tab("Embeddings")
+    second = page.js(f"{NEAR}[2][1]")
+    page.page.locator("#emb-selected-neighbours tr[data-mlm-pick]").nth(1).click()
+    page.wait(f"JSON.stringify({NEAR}[1]) === JSON.stringify(arg)", ["minilm-selected", second])
 
 
 @LOCALES
