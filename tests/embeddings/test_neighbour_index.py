@@ -10,7 +10,7 @@ import os
 
 import numpy as np
 import pytest
-from test_neighbours import brute_force, write_gguf
+from test_neighbours import brute_force, table_of, write_gguf
 
 from minilm.embeddings import neighbours
 from minilm.embeddings.gguf import GGUFTable
@@ -94,6 +94,7 @@ def test_damaged_cache_is_rebuilt(gguf, tmp_path, damage):
     damage(cache)
     index = open_index(path, cache)
     assert index.note is not None and index.note.key == "cache_rebuilt_damaged"
+    assert index.note.values == {"file": str(cache), "source": "table.gguf"}  # which file, said on the console
     assert_exact(index, source)
     arrays, misfit = load_arrays(cache, path, PARAMS)
     assert arrays is not None and misfit is None  # the rebuilt file fits again
@@ -154,3 +155,27 @@ def test_an_index_is_cached_unless_told_not_to(gguf, tmp_path, monkeypatch):
     monkeypatch.setenv("MINILM_CACHE", str(tmp_path / "cache"))
     NeighbourIndex(GGUFTable.open(path), candidates=CANDIDATES)
     assert len(list((tmp_path / "cache").glob("*.neighbours.npz"))) == 1
+
+
+def test_a_table_without_a_file_is_indexed_in_memory(tmp_path, monkeypatch):
+    """A table held in memory (no `path` or `file`) with the default `cache`: built in memory, nothing written."""
+    monkeypatch.setenv("MINILM_CACHE", str(tmp_path / "cache"))
+    source = random_table(3)
+    assert_exact(NeighbourIndex(table_of(source), candidates=CANDIDATES), source)
+    assert not list(tmp_path.rglob("*.npz"))
+
+
+def test_a_safetensors_table_is_cached_too(tmp_path, monkeypatch):
+    """A Hub folder's table names its file as `file` (not `path`): its index is kept and reused like a GGUF's."""
+    import torch
+    from safetensors.torch import save_file
+
+    from minilm.embeddings.tables import SafetensorsTable
+
+    source = random_table(4)
+    save_file({"model.embed_tokens.weight": torch.from_numpy(source)}, str(tmp_path / "model.safetensors"))
+    cache = tmp_path / "index.npz"
+    NeighbourIndex(SafetensorsTable(tmp_path), candidates=CANDIDATES, cache=cache)
+    assert cache.is_file()
+    monkeypatch.setattr(neighbours, "build_arrays", refuse_to_build)
+    assert_exact(NeighbourIndex(SafetensorsTable(tmp_path), candidates=CANDIDATES, cache=cache), source)
