@@ -141,7 +141,6 @@ class WindowDataset:
             padded = torch.cat([ids, torch.full((pad,), fill, dtype=torch.long)]) if pad else ids
             return padded.unfold(0, context_length + 1, stride)[:n_windows]
 
-        self.ids = ids
         self.x_windows = view(pad_id)
         # Past the text, inputs read pad_id and targets ignore_index, which CrossEntropyLoss skips.
         self.y_windows = view(ignore_index) if pad else self.x_windows

@@ -179,3 +179,21 @@ def test_a_safetensors_table_is_cached_too(tmp_path, monkeypatch):
     assert cache.is_file()
     monkeypatch.setattr(neighbours, "build_arrays", refuse_to_build)
     assert_exact(NeighbourIndex(SafetensorsTable(tmp_path), candidates=CANDIDATES, cache=cache), source)
+
+
+def test_a_bfloat16_hub_table_and_query(tmp_path, monkeypatch):
+    """Gemma's Hub weights are bfloat16: rows and a bfloat16 query are read as float32 (numpy has no bfloat16),
+    and the neighbours are the brute force's over the bfloat16 values."""
+    import torch
+    from safetensors.torch import save_file
+
+    from minilm.embeddings.tables import SafetensorsTable
+
+    monkeypatch.setenv("MINILM_CACHE", str(tmp_path / "cache"))
+    weights = torch.from_numpy(random_table(6)).bfloat16()
+    save_file({"model.embed_tokens.weight": weights}, str(tmp_path / "model.safetensors"))
+    index = NeighbourIndex(SafetensorsTable(tmp_path), candidates=CANDIDATES)
+    source = weights.float().numpy()
+    assert_exact(index, source)
+    query = torch.from_numpy(np.random.default_rng(9).standard_normal(DIM).astype(np.float32)).bfloat16()
+    assert [j for j, _ in index.nearest(query, 10)] == [j for j, _ in brute_force(source, query.float().numpy(), 10)]

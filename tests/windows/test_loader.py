@@ -199,3 +199,24 @@ def test_a_bad_batch_size_is_named():
     with pytest.raises(Problem) as err:
         create_data_loader(list(range(30)), 4, 4, batch_size=0)
     assert err.value.values["name"] == "batch_size"
+
+
+@pytest.mark.parametrize("n, options, key, values", [
+    (12, {}, "too_short", {"n": 12, "context_length": 12, "needed": 13}),  # the default drops the tail: 13 needed
+    (1, {"keep_tail": True}, "too_short_padded_one", {"n": 1}),
+    (0, {"keep_tail": True}, "too_short_padded", {"n": 0}),
+], ids=["12-of-13", "one-token-padded", "no-token-padded"])
+def test_a_stream_too_short_is_named_with_its_counts(n, options, key, values):
+    from minilm.lang import Problem
+
+    with pytest.raises(Problem) as err:
+        check_window_args(n, 12, 12, **options)
+    assert err.value.key == key and err.value.values == values
+
+
+def test_a_bad_context_length_is_named():
+    from minilm.lang import Problem
+
+    with pytest.raises(Problem) as err:
+        check_window_args(100, 0, 1)
+    assert err.value.values["name"] == "context_length"
