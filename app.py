@@ -12,6 +12,7 @@ import gradio as gr
 from minilm.lang import TITLE
 from minilm.ui.embeddings import build_embeddings_tab
 from minilm.ui.page import COMPACT_CSS, I18N, T, page_header, wire_links
+from minilm.ui.selection import wire_selection
 from minilm.ui.tokens import build_tokens_tab
 from minilm.ui.train import build_train_tab, forget_stops
 from minilm.ui.windows import build_windows_tab
@@ -33,6 +34,7 @@ def build_demo() -> gr.Blocks:
                 train = build_train_tab(prompt, window_fields)
         tab_items = {"tokens": tokens_tab, "windows": windows_tab, "embeddings": embeddings_tab, "train": train_tab}
         wire_links(demo, header, tabs, tab_items, [tokens, windows, embeddings, train])
+        wire_selection(demo, tokens, windows, embeddings, train, tokens.fields["select"])
         gr.Markdown(T("licence"), elem_id="licence")
         demo.unload(forget_stops)
     return demo

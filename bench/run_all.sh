@@ -10,7 +10,7 @@ if [ -z "$PY" ]; then
   if [ -x .venv/bin/python ]; then PY=.venv/bin/python; else PY="${PYTHON:-python}"; fi
 fi
 shift $(( $# > 0 ? 1 : 0 ))
-scripts="${*:-gemma_startup app_startup tokens_handler tokenize_file windows embeddings neighbours train load gemma_model page_latency}"
+scripts="${*:-gemma_startup app_startup tokens_handler tokenize_file windows embeddings neighbours train load gemma_model selection page_latency}"
 echo "interpreter: $PY"
 status=0
 for script in $scripts; do

@@ -4,6 +4,8 @@
     ({'tab': 'windows', 'context_length': 8}, ['stride: not a whole number from 1 to 256'])
     >>> parse_state({"stride": "nan", "lang": "tr"}, lang="tr")
     ({'lang': 'tr'}, ['stride: 1 ile 256 arasında bir tam sayı değil'])
+    >>> parse_state({"select": "5"}), parse_state({"select": "-1"})[1]
+    (({'select': 5}, []), ['select: not a whole number from 0 to 100000'])
 
 Unknown or bad values are dropped with a note, never applied: a link is user input.
 Not here: reading the URL or copying it (the page does that).
@@ -20,6 +22,7 @@ from minilm.tokens.registry import tokenizer_names
 
 TABS = ("tokens", "windows", "embeddings", "train")
 MAX_SLIDER = 256  # what the sliders a link sets can show
+MAX_SELECT = 100_000  # a token position: more than a 20,000-character text can have, even byte by byte
 MAX_LINK_TEXT = 2_000  # characters of text a link carries; URLs much longer than ~8 kB get cut by servers
 
 
@@ -72,6 +75,7 @@ FIELDS = {
     "dims": _dims,
     "embedding_dim": _whole(2, MAX_EMBEDDING_DIM),
     "steps": _whole(1, MAX_STEPS),  # the Train tab's: a notebook from a link trains as long
+    "select": _whole(0, MAX_SELECT),  # the selected token: a position of the Tokens tab's local stream (issue 14)
     "view": _choice("compact", "full"),
     "lang": _choice(*LANGUAGES),
 }

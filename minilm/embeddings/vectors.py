@@ -151,6 +151,23 @@ def neighbours(settings: EmbeddingSettings, chosen: SentenceVectors, i: int, *, 
     return [(tokenizer.id_to_token(j), j, c) for j, c in nearest_rows(table.weight.detach(), vector, k, exclude=own)]
 
 
+def token_vectors(settings: EmbeddingSettings, token_id: int, *, wait: bool = True) -> SentenceVectors | None:
+    """One vocabulary token as a one-token `SentenceVectors` (its table row, without positions), so its
+    neighbours can be listed when no sentence holds it; None for the hand-made table (no vocabulary beyond it)."""
+    if settings.vectors == "hand":
+        return None
+    if settings.vectors == "gemma":
+        loaded = gemma(wait=wait)
+        tokenizer, vectors = loaded.tokenizer, tables.gemma_embed_tokens(loaded, [token_id]).float()
+    else:
+        table, _ = _random_table(settings, wait=wait)
+        if not 0 <= token_id < table.num_embeddings:
+            return None
+        tokenizer, vectors = get_tokenizer(settings.tokenizer, wait=wait), table.weight[token_id : token_id + 1].detach()
+    token = tokenizer.id_to_token(token_id) or ""
+    return SentenceVectors("", (token,), (token_id,), vectors)
+
+
 def feature_names(n: int, lang: str = "en") -> tuple[str, ...]:
     """The names of a hand-made table's first `n` features (Sertlik, Parlaklık, ... in Turkish), then "dim 4", ..."""
     named = tuple(say(f"feature_{f}", lang) for f in HAND_FEATURES)

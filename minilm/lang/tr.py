@@ -413,4 +413,26 @@ ne geleceğine dair bir olasılık verir. Eğittiğiniz minik modeli Gemma 3 270
     "nb_end": '## Sonraki adımlar\n\nBir sayıyı değiştirip hücreleri yeniden çalıştırın: daha uzun bir stride (alıştırma A2), '
               '"france" yerine "germany" (A1), embedding_dim 8 ve başka eksenler (A3), bir iki eğitim adımı (A4). Sonra '
               'kendi metninizi ekleyin.',
+    # one token followed through the pipeline (issue 14)
+    "selection_help": "Bir token’a tıklayın (bir çip, bir pencere hücresi, 3 boyutlu bir nokta, bir komşu, aşağıdaki bir konum): onu her sekmede izleyin.",
+    "selected_token": 'Seçilen: {tokenizer} ile {i:,}. token “{token}” (id {id}).',
+    "selected_covered": 'Öbür tokenizer aynı karakterleri {n:,} token’a bölüyor.',
+    "selected_none": 'Seçili bir şey yok: bir token’a tıklayın.',
+    "sel_windows": 'Seçilen {i:,}. token “{token}”, {n:,} pencerenin {x:,} tanesinde girdide (x), {y:,} tanesinde hedefte (y).',
+    "sel_windows_other_source": 'Seçilen token Token’lar sekmesindeki metinde: pencerelerini görmek için yukarıda “Token’lar sekmesindeki metin”i seçin.',
+    "sel_windows_elsewhere": 'Seçilen token bu akışta yok (başka bir metin ya da tokenizer).',
+    "sel_stream_beyond": 'Akış resmi ilk {n:,} token’ı gösteriyor; bu token daha ileride.',
+    "sel_emb_here": 'Seçilen “{token}”: bu cümlelerde {n:,} nokta (3 boyutlu izdüşümde halkalı, ısı haritasında kutulu).',
+    "sel_emb_missing": 'Seçilen token “{token}” bu cümlelerde yok.',
+    "sel_emb_other_tokenizer": 'Bu vektörler, seçilen token’ınkinden başka bir tokenizer’ın token’ları için.',
+    "sel_emb_outside": '“{token}” Token’lar sekmesindeki metinde yok: komşuları listelendi, öbür sekmeler seçimlerini koruyor.',
+    "sel_emb_shift": 'A1: aynı token B cümlesinde {j:,}. token; A’nın noktasından B’ninkine giden vektörün uzunluğu {d:.3f}.',
+    "inspect_title": "İçine bakın: metnin bir konumu",
+    "inspect_help": "Token’lar sekmesindeki metin, modelinizin tokenizer’ının böldüğü gibi. Bir token’a tıklayın: modelin ondan sonraki en olası token’ları ve her bloktaki her kafanın önceki her token’a ne kadar dikkat ettiği.",
+    "inspect_tokenizer": 'Model {tokenizer} token’larını okuyor: bu metne bakmak için Token’lar sekmesinde onu seçin.',
+    "inspect_position": 'Model, {i:,}. token “{token}” ile biten {n:,} token’lık bağlamı okuyor.',
+    "attention_row": 'blok {block} · kafa {head}',
+    "attention_title": '“{token}” ({i}. konum) nelere dikkat etti',
+    "attention_label": "her bloktaki her kafanın dikkati",
+    "attention_none": 'Bu modelde blok yok (tek katmanlı model): hiçbir konum başka birine dikkat etmiyor.',
 }

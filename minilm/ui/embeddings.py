@@ -5,6 +5,8 @@ reaches the page only as literal text (Markdown escaped, Plotly text escaped by 
 Not here: which vectors, their neighbours, the figures (`minilm.embeddings.vectors`, `minilm.embeddings.figures`).
 """
 
+from dataclasses import dataclass
+
 import gradio as gr
 
 from minilm.embeddings.figures import embedding_figures
@@ -12,7 +14,7 @@ from minilm.embeddings.projection import parse_dims, project_dims
 from minilm.embeddings.settings import (DEFAULT_DIMS, HAND_FEATURES, HAND_MADE, MAX_EMBEDDING_DIM, EmbeddingSettings,
                                         hand_rows, unused_fields)
 from minilm.embeddings.snippets import embeddings_code
-from minilm.embeddings.vectors import feature_names, neighbours, vector_sets
+from minilm.embeddings.vectors import VectorSets, feature_names, neighbours, vector_sets
 from minilm.lang import EMBEDDINGS_A, EMBEDDINGS_B, Problem, number, say
 from minilm.text import markdown_literal
 from minilm.tokens.figures import visible
@@ -27,6 +29,23 @@ HINTS = {"text": "emb_live_info", "text_b": "emb_live_info", "embedding_dim": "e
 
 def embeddings_view(request: gr.Request = None, **values):
     """(note, 3D scatter, heatmap, neighbour choices, A3's fix button) for the current settings."""
+    return embeddings_traced(request, **values)[:-1]
+
+
+@dataclass(frozen=True)
+class EmbeddingsTraced:
+    """What the Embeddings tab drew, for a selection to mark again without embedding: its settings,
+    vectors, figures, and the tokenizer that cut its sentences (None for the hand-made table)."""
+
+    settings: EmbeddingSettings
+    shown: VectorSets
+    scatter: dict  # the figures as dicts: marks copy them in microseconds
+    heatmap: dict
+    tokenizer: str | None
+
+
+def embeddings_traced(request: gr.Request = None, **values):
+    """`embeddings_view`'s outputs, then an `EmbeddingsTraced` (None after an error)."""
     lang = language(request)
     try:
         settings = EmbeddingSettings(**values)
@@ -34,11 +53,13 @@ def embeddings_view(request: gr.Request = None, **values):
         scatter, heatmap, notes = embedding_figures(list(shown.sets), dims=settings.dims, pca=settings.pca, lines=settings.lines,
                                                     axis_names=shown.axis_names, title=shown.title, lang=lang)
     except ValueError as err:
-        return problem(err, lang), None, None, gr.update(choices=[], value=None), a3_button(err, lang)
+        return problem(err, lang), None, None, gr.update(choices=[], value=None), a3_button(err, lang), None
     choices = [(say("emb_token_choice", lang, name=s.name, i=i, token=visible(t)), f"{k}:{i}")
                for k, s in enumerate(shown.sets) for i, t in enumerate(s.tokens)]
     note = "\n\n".join([markdown_literal(shown.title)] + [say_md(n.key, lang, **n.values) for n in (*shown.notes, *notes)])
-    return note, scatter, heatmap, gr.update(choices=choices, value=choices[0][1]), gr.update(visible=False)
+    cut_by = {"hand": None, "gemma": "gemma"}.get(settings.vectors, settings.tokenizer)
+    traced = EmbeddingsTraced(settings, shown, scatter.to_dict(), heatmap.to_dict(), cut_by)
+    return note, scatter, heatmap, gr.update(choices=choices, value=choices[0][1]), gr.update(visible=False), traced
 
 
 def embeddings_code_view(**values) -> str:
@@ -163,12 +184,16 @@ def build_embeddings_tab():
             neighbour_note = gr.Markdown()
         neighbour_table = gr.Dataframe(headers=["token", "id", "cosine"], label=T("neighbours"),
                                        interactive=False, elem_id="emb-neighbours")
+    with gr.Row():
+        selected = gr.Markdown(elem_id="emb-selected")
+        selected_near = gr.HTML(elem_id="emb-selected-neighbours")
     gr.Markdown(T("embeddings_mistakes"), elem_classes="mlm-prose")
 
     fields = {"vectors": vectors, "text": text, "text_b": text_b, "tokenizer": tokenizer, "table_tokenizer": table_tokenizer,
               "embedding_dim": embedding_dim, "seed": seed, "dims": dims, "pca": pca, "positions": positions,
               "lines": lines, "hand": hand}
-    view = dict(fn=embeddings_view, inputs_kwargs=fields, outputs=[note, scatter, heatmap, token, fix])
+    traced = gr.State(None)
+    view = dict(fn=embeddings_traced, inputs_kwargs=fields, outputs=[note, scatter, heatmap, token, fix, traced])
     near = dict(fn=neighbours_view, inputs_kwargs={**fields, "token": token}, outputs=[neighbour_table, neighbour_note],
                 api_visibility="undocumented")
     controls = dict(fn=controls_view, inputs=[vectors, pca, hand], outputs=[*(fields[k] for k in CONTROLLED), hand],
@@ -178,18 +203,21 @@ def build_embeddings_tab():
         return gr.update(value=", ".join(map(str, DEFAULT_DIMS.get(chosen, (0, 1, 2)))))
 
     # User choices only (links set the vectors themselves): new default dims first, then the view.
-    vectors.input(switch, vectors, dims, api_name="emb_switch", api_visibility="private", show_progress="hidden").then(
-        **view, api_name="embeddings_view_switch", api_visibility="private"
-    ).then(api_name="neighbours_after_switch", **near)
+    switched = vectors.input(switch, vectors, dims, api_name="emb_switch", api_visibility="private", show_progress="hidden").then(
+        **view, api_name="embeddings_view_switch", api_visibility="private")
+    switched.then(api_name="neighbours_after_switch", **near)
+    views = [switched]
     gr.on([vectors.change, pca.change], **controls, api_name="emb_controls")
     # Typing (and dragging) redraws as it goes: always_last drops the values a busy server has not reached
     # yet. These also follow values set by links and by the A3 button.
-    gr.on([text.change, text_b.change, dims.change, seed.change, embedding_dim.change], **view,
-          api_name="embeddings_view_typed", api_visibility="private", trigger_mode="always_last",
-          show_progress="hidden").then(api_name="neighbours_after_typing", **{**near, "show_progress": "hidden"})
-    gr.on([tokenizer.change, table_tokenizer.change, pca.change, positions.change, lines.change, hand.input],
-          **view, api_name="embeddings_view", api_visibility="undocumented",
-          trigger_mode="always_last").then(api_name="neighbours_after_view", **near)
+    typed = gr.on([text.change, text_b.change, dims.change, seed.change, embedding_dim.change], **view,
+                  api_name="embeddings_view_typed", api_visibility="private", trigger_mode="always_last",
+                  show_progress="hidden")
+    typed.then(api_name="neighbours_after_typing", **{**near, "show_progress": "hidden"})
+    chosen = gr.on([tokenizer.change, table_tokenizer.change, pca.change, positions.change, lines.change, hand.input],
+                   **view, api_name="embeddings_view", api_visibility="undocumented", trigger_mode="always_last")
+    chosen.then(api_name="neighbours_after_view", **near)
+    views += [typed, chosen]
     shown_code = dict(fn=embeddings_code_view, inputs_kwargs=fields, outputs=code, api_visibility="private",
                       show_progress="hidden")
     gr.on([c.change for c in fields.values()], **shown_code, api_name="emb_code", trigger_mode="always_last")
@@ -200,7 +228,10 @@ def build_embeddings_tab():
     def refresh(load):
         load.then(**controls, api_name="emb_controls_load")
         load.then(**shown_code, api_name="emb_code_load")
-        load.then(**view, api_name="embeddings_view_load", api_visibility="private").then(
-            api_name="neighbours_after_load", **near)
+        loaded = load.then(**view, api_name="embeddings_view_load", api_visibility="private")
+        loaded.then(api_name="neighbours_after_load", **near)
+        views.append(loaded)
 
-    return TabParts(refresh, {"vectors": vectors, "dims": dims, "embedding_dim": embedding_dim})
+    shows = {"scatter": scatter, "heatmap": heatmap, "selected": selected, "neighbours": selected_near, "table": neighbour_table}
+    return TabParts(refresh, {"vectors": vectors, "dims": dims, "embedding_dim": embedding_dim}, traced=traced, views=views,
+                    shows=shows)

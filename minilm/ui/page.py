@@ -146,6 +146,9 @@ FOLLOW_SETTINGS_JS = """() => {
 class TabParts:
     refresh: Callable  # refresh(event) chains the tab's view after `event`
     fields: dict = field(default_factory=dict)  # link key -> component
+    traced: object = None  # a gr.State: what the tab drew, for the selection to mark again (issue 14)
+    views: list = field(default_factory=list)  # the events that redraw the tab (refresh adds its own)
+    shows: dict = field(default_factory=dict)  # name -> component a selection redraws
 
 
 @dataclass

@@ -7,6 +7,7 @@ Not here: tokenization (`minilm.tokens`).
 """
 
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import gradio as gr
@@ -21,7 +22,7 @@ from minilm.tokens.registry import check_tokenizer, gemma, get_tokenizer, tokeni
 from minilm.tokens.sandbox import load_untrusted_tokenizer
 from minilm.tokens.settings import OWN, TokensSettings, as_dict
 from minilm.tokens import snippets
-from minilm.tokens.tokenizer import Tokenizer
+from minilm.tokens.tokenizer import Tokenization, Tokenizer
 from minilm.tokens.vocab import MAX_VOCAB_SIZE, MIN_VOCAB_SIZE, build_bpe
 from minilm.ui.page import T, TabParts, api_error, language, problem, say_md, tokenizer_choices
 from minilm.values import whole_number
@@ -60,20 +61,34 @@ def _local_code(name: str, tokenizer, own: dict):
 
 def gemma_column(settings: TokensSettings, lang: str):
     """Gemma's tokenization and chips, or its loading progress; and whether the page should poll."""
+    tok, title, notice, loading = _gemma_parts(settings, lang)
+    if tok is None:
+        return None, notice, loading
+    return tok, figures.tokenization_html(tok, title=title, lang=lang, pick="gemma") + notice, False
+
+
+def _gemma_parts(settings: TokensSettings, lang: str):
+    """(tokenization or None, title, what to show after the chips or instead of them, still loading)."""
     try:
         loaded = gemma(wait=False)
     except Problem as err:
         tone = "progress" if err.key == "still_loading" else "error"
-        return None, figures.message_html(err.words(lang), tone=tone), tone == "progress"
+        return None, "", figures.message_html(err.words(lang), tone=tone), tone == "progress"
     tok = settings.analyze(loaded.tokenizer)
     said = (loaded.notice, *loaded.notes)  # why not the Hub; what the cache needed (rebuilt, elsewhere)
     notice = "".join(figures.message_html(item.words(lang)) for item in said if item is not None)
     title = say("vocab_title", lang, name=loaded.label_in(lang), n=len(loaded.tokenizer))
-    return tok, figures.tokenization_html(tok, title=title, lang=lang) + notice, False
+    return tok, title, notice, False
 
 
 def tokenize_view(own: dict, request: gr.Request = None, **values):
     """Everything the tab shows for one text: (local, gemma, boundaries, code, status, timer)."""
+    return tokenize_traced(own, request, **values)[:-1]
+
+
+def tokenize_traced(own: dict, request: gr.Request = None, **values):
+    """`tokenize_view`'s outputs, then what a selection needs to mark them again without tokenizing
+    (`TokensTraced`, or None after an error)."""
     lang = language(request)
     try:
         settings = TokensSettings(**values)
@@ -81,10 +96,12 @@ def tokenize_view(own: dict, request: gr.Request = None, **values):
         local = settings.analyze(tokenizer)
     except ValueError as err:
         shown = figures.message_html("⚠️ " + words(err, lang), tone="error")  # HTML: escaped there, not as Markdown
-        return shown, "", "", "", problem(err, lang), gr.Timer(active=False)
-    gemma_tok, gemma_html, loading = gemma_column(settings, lang)
+        return shown, "", "", "", problem(err, lang), gr.Timer(active=False), None
+    gemma_tok, gemma_title, gemma_notice, loading = _gemma_parts(settings, lang)
+    gemma_html = gemma_notice
     boundaries = ""
     if gemma_tok is not None:
+        gemma_html = figures.tokenization_html(gemma_tok, title=gemma_title, lang=lang, pick="gemma") + gemma_notice
         diff = compare_boundaries(local, gemma_tok)
         boundaries = figures.boundaries_html(diff, a_name=say("boundary_local", lang), b_name="Gemma", lang=lang)
     notes = [note.words(lang) for note in settings.notes]
@@ -93,8 +110,21 @@ def tokenize_view(own: dict, request: gr.Request = None, **values):
     code = snippets.tokens_code(settings.text, local=_local_code(settings.tokenizer, tokenizer, own),
                        add_special_tokens=settings.add_special_tokens, split_special=settings.split_special)
     status = say_md("note", lang, notes="; ".join(notes)) if notes else ""
-    local_html = figures.tokenization_html(local, title=_title(settings.tokenizer, tokenizer, own, lang), lang=lang)
-    return local_html, gemma_html, boundaries, code, status, gr.Timer(active=loading)
+    title = _title(settings.tokenizer, tokenizer, own, lang)
+    local_html = figures.tokenization_html(local, title=title, lang=lang, pick="tokens")
+    traced = TokensTraced(settings.tokenizer, local, local_html, gemma_tok, gemma_html if gemma_tok is not None else "")
+    return local_html, gemma_html, boundaries, code, status, gr.Timer(active=loading), traced
+
+
+@dataclass(frozen=True)
+class TokensTraced:
+    """What the Tokens tab drew: both tokenizations and their columns' HTML (a selection marks these)."""
+
+    name: str  # the local tokenizer's registry name ("bpe", "upload", ...)
+    local: Tokenization
+    local_html: str  # the column as drawn, chips unmarked (`figures.mark_chips` marks them)
+    gemma: Tokenization | None
+    gemma_html: str
 
 
 def upload_tokenizer(path, own, request: gr.Request = None):
@@ -193,6 +223,9 @@ def build_tokens_tab():
                 bpe_button = gr.Button(T("train_bpe"))
                 own_status = gr.Markdown(elem_id="tokens-own-status")
     status = gr.Markdown(elem_id="tokens-status")
+    gr.Markdown(T("selection_help"), elem_classes="mlm-prose")
+    selected = gr.Markdown(elem_id="tokens-selected")
+    select_field = gr.Number(None, visible="hidden", precision=0, elem_id="mlm-select")  # the link's select=
     with gr.Row(equal_height=False):
         local_html = gr.HTML(label=T("local_tokenizer"), elem_id="tokens-local")
         gemma_html = gr.HTML(label=T("gemma3"), elem_id="tokens-gemma")
@@ -213,16 +246,17 @@ def build_tokens_tab():
     timer = gr.Timer(1.0, active=False)
 
     fields = {"text": text, "tokenizer": tokenizer, "add_special_tokens": add_bos, "split_special": split_special}
-    view = dict(fn=tokenize_view, inputs=[own], inputs_kwargs=fields,
-                outputs=[local_html, gemma_html, boundaries, code, status, timer])
+    traced = gr.State(None)
+    view = dict(fn=tokenize_traced, inputs=[own], inputs_kwargs=fields,
+                outputs=[local_html, gemma_html, boundaries, code, status, timer, traced])
     # One event for all triggers, so "always_last" keeps a stale answer from overwriting a newer one.
-    gr.on([text.change, tokenizer.change, add_bos.change, split_special.change, timer.tick], **view,
-          api_name="tokenize_view", api_visibility="undocumented", show_progress="hidden", trigger_mode="always_last")
-    upload.upload(upload_tokenizer, [upload, own], [own, tokenizer, own_status], api_name="upload_tokenizer",
-                  api_visibility="private").then(**view, api_name="tokenize_view_uploaded", api_visibility="private")
-    bpe_button.click(build_own_bpe, [bpe_source, bpe_file, vocab_size, own], [own, tokenizer, own_status],
-                     api_name="build_bpe", api_visibility="private",
-                     ).then(**view, api_name="tokenize_view_built", api_visibility="private")
+    views = [gr.on([text.change, tokenizer.change, add_bos.change, split_special.change, timer.tick], **view,
+                   api_name="tokenize_view", api_visibility="undocumented", show_progress="hidden", trigger_mode="always_last")]
+    views.append(upload.upload(upload_tokenizer, [upload, own], [own, tokenizer, own_status], api_name="upload_tokenizer",
+                               api_visibility="private").then(**view, api_name="tokenize_view_uploaded", api_visibility="private"))
+    views.append(bpe_button.click(build_own_bpe, [bpe_source, bpe_file, vocab_size, own], [own, tokenizer, own_status],
+                                  api_name="build_bpe", api_visibility="private",
+                                  ).then(**view, api_name="tokenize_view_built", api_visibility="private"))
     ids_fields = {"path": ids_source, "tokenizer": ids_with, "add_special_tokens": add_bos}
     # The page's button may use the visitor's own tokenizers (session state, which API and MCP calls do not
     # share); the API's /token_ids, triggered by no event, offers the registered ones.
@@ -230,5 +264,9 @@ def build_tokens_tab():
                      api_name="token_ids_view", api_visibility="private")
     gr.on([], token_ids, inputs_kwargs=ids_fields, outputs=[ids_file, ids_status], api_name="token_ids")
     gr.api(tokenize, api_name="tokenize")
-    refresh = lambda load: load.then(**view, api_name="tokenize_view_load", api_visibility="private")  # noqa: E731
-    return text, TabParts(refresh, {"text": text, "tokenizer": tokenizer})
+    def refresh(load):
+        views.append(load.then(**view, api_name="tokenize_view_load", api_visibility="private"))
+
+    shows = {"local": local_html, "gemma": gemma_html, "selected": selected}
+    link = {"text": text, "tokenizer": tokenizer, "select": select_field}
+    return text, TabParts(refresh, link, traced=traced, views=views, shows=shows)

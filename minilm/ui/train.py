@@ -167,6 +167,11 @@ def table_headers(tiny=None, gemma=None, request: gr.Request = None) -> tuple[pd
     return relabel(tiny), relabel(gemma)
 
 
+def inspect_headers(table=None, request: gr.Request = None) -> pd.DataFrame:
+    """The look-inside table's headers in the visitor's language (as `table_headers`)."""
+    return table_headers(table, None, request)[0]
+
+
 def _table(pairs, tokenizer, lang: str) -> tuple[pd.DataFrame, list[str]]:
     """A next-token table with headers in `lang`, and the special tokens in it."""
     rows, specials = figures.next_token_rows(pairs, tokenizer, lang)
@@ -188,6 +193,12 @@ def embeddings_before_after(trained, sentence, request: gr.Request = None):
         return figures.before_after_figure(trained.model, get_tokenizer(trained.tokenizer), sentence, lang)
     except ValueError as err:
         return None, problem(err, lang)
+
+
+def embeddings_before_after_traced(trained, sentence, request: gr.Request = None):
+    """`embeddings_before_after`, then its figure as a dict (None without one)."""
+    figure, note = embeddings_before_after(trained, sentence, request)
+    return figure, note, figure.to_dict() if figure is not None else None
 
 
 def _follow(allowed: set | None = None):
@@ -244,8 +255,8 @@ def build_train_tab(prompt: gr.Textbox, windows: dict):
             sampled = gr.Textbox(label=T("sample_out"), interactive=False, lines=3, elem_id="train-sample")
         with gr.Column():
             emb_sentence = gr.Textbox("the capital of france is paris", label=T("embeddings_of"))
-            emb_button = gr.Button(T("before_after"))
-            emb_plot = gr.Plot(label=T("embeddings_pca"))
+            emb_button = gr.Button(T("before_after"), elem_id="train-before-after-button")
+            emb_plot = gr.Plot(label=T("embeddings_pca"), elem_id="train-before-after")
             emb_note = gr.Markdown()
     gr.Markdown(T("next_token_what"), elem_classes="mlm-prose")
     with gr.Row():
@@ -258,6 +269,14 @@ def build_train_tab(prompt: gr.Textbox, windows: dict):
         tiny_table = gr.Dataframe(table_headers()[0], label=T("your_tiny_model"), interactive=False, elem_id="next-tiny")
         gemma_table = gr.Dataframe(table_headers()[1], label=T("gemma_270m"), interactive=False, elem_id="next-gemma")
     gemma_timer = gr.Timer(1.0, active=False)  # ticks while Gemma loads, so its column fills in by itself
+    with gr.Accordion(T("inspect_title"), open=True):
+        gr.Markdown(T("inspect_help"), elem_classes="mlm-prose")
+        inspect_text = gr.HTML(elem_id="train-inspect-text")
+        inspect_note = gr.Markdown(elem_id="train-inspect-note")
+        with gr.Row():
+            inspect_next = gr.Dataframe(table_headers()[0], label=T("your_tiny_model"), interactive=False, elem_id="train-inspect-next",
+                                        scale=1)
+            attention = gr.Plot(label=T("attention_label"), elem_id="train-attention", scale=2)
     gr.Markdown(T("train_mistake"), elem_classes="mlm-prose")
 
     fields = {"source": source, "text": prompt, "path": path, "tokenizer": tokenizer, "context_length": context_length,
@@ -274,23 +293,24 @@ def build_train_tab(prompt: gr.Textbox, windows: dict):
     gr.on([c.change for c in fields.values()], **shown_code, api_name="train_code", trigger_mode="always_last")
     # Armed at the click, before the run waits in the queue, so Stop works on a queued run too.
     run = dict(fn=train_view, inputs_kwargs=fields, outputs=[status, chart, model], concurrency_limit=1, concurrency_id="train")
-    start.click(arm_stop, None, None, api_name="train_arm", api_visibility="private", concurrency_limit=None,
-                show_progress="hidden").then(**run, api_name="train_view", api_visibility="private")
+    views = [start.click(arm_stop, None, None, api_name="train_arm", api_visibility="private", concurrency_limit=None,
+                         show_progress="hidden").then(**run, api_name="train_view", api_visibility="private")]
     gr.api(train, api_name="train", concurrency_limit=1, concurrency_id="train")
     stop.click(request_stop, None, None, api_name="train_stop", api_visibility="private", concurrency_limit=None,
                show_progress="hidden")
     # One click sets A4 up and runs it, in one chain: a Start clicked the moment the boxes change could
     # still send the old values (seen under load: the boxes showed 0 and 2, the run got 2 and 600).
-    a4.click(lambda: (0, 2), None, [n_blocks, steps], api_name="train_a4", api_visibility="private", show_progress="hidden",
-             ).then(arm_stop, None, None, api_name="train_a4_arm", api_visibility="private", concurrency_limit=None,
-                    show_progress="hidden").then(**run, api_name="train_a4_view", api_visibility="private")
+    views.append(a4.click(lambda: (0, 2), None, [n_blocks, steps], api_name="train_a4", api_visibility="private", show_progress="hidden",
+                          ).then(arm_stop, None, None, api_name="train_a4_arm", api_visibility="private", concurrency_limit=None,
+                                 show_progress="hidden").then(**run, api_name="train_a4_view", api_visibility="private"))
     # The page's Sample, Before/after and Next token read the session's model, which API and MCP calls do
     # not share: private here; `sample` and `next_token` are their session-free API (and MCP) twins.
     sample_button.click(sample_text, [model, sample_prompt, temperature, top_k], sampled, api_name="sample_view",
                         api_visibility="private")
     gr.api(sample, api_name="sample", concurrency_limit=1, concurrency_id="train")
-    emb_button.click(embeddings_before_after, [model, emb_sentence], [emb_plot, emb_note], api_name="embeddings_before_after",
-                     api_visibility="private")
+    drawn = gr.State(None)  # the before/after figure as a dict, for the selection to ring its token
+    views.append(emb_button.click(embeddings_before_after_traced, [model, emb_sentence], [emb_plot, emb_note, drawn],
+                                  api_name="embeddings_before_after", api_visibility="private"))
     next_view = dict(fn=next_tokens, inputs=[model, next_prompt], outputs=[tiny_table, gemma_table, next_note, gemma_timer],
                      concurrency_limit=1, concurrency_id="gemma-model")
     next_button.click(**next_view, api_name="next_token_view", api_visibility="private")
@@ -300,7 +320,11 @@ def build_train_tab(prompt: gr.Textbox, windows: dict):
         load.then(**shown_code, api_name="train_code_load")
         load.then(table_headers, [tiny_table, gemma_table], [tiny_table, gemma_table], api_name="next_token_headers",
                   api_visibility="private")
+        load.then(inspect_headers, inspect_next, inspect_next, api_name="inspect_headers", api_visibility="private")
         return load.then(windows_note, inputs_kwargs=fields, outputs=used, api_name="train_windows_load",
                          api_visibility="private")
 
-    return TabParts(refresh, {"steps": steps})  # a link sets how long to train (a notebook from it trains as long)
+    shows = {"text": inspect_text, "note": inspect_note, "next": inspect_next, "attention": attention, "before_after": emb_plot,
+             "drawn": drawn}
+    # a link sets how long to train (a notebook from it trains as long)
+    return TabParts(refresh, {"steps": steps}, traced=model, views=views, shows=shows)

@@ -7,15 +7,19 @@ tables and the stream picture are capped and say so. Not here: the loader (`mini
 import csv
 import json
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import gradio as gr
 
 from minilm.lang import EMBEDDINGS_A, EXAMPLES, say
 from minilm.tokens.files import write_token_ids
+from minilm.text import clean_text
 from minilm.tokens.registry import get_tokenizer
+from minilm.tokens.tokenizer import Tokenization
 from minilm.ui.page import T, TabParts, api_error, language, problem, say_md, tokenizer_choices
 from minilm.windows import figures
+from minilm.windows.loader import WindowStats
 from minilm.windows.settings import WindowSettings
 from minilm.windows.snippets import windows_code
 
@@ -26,19 +30,41 @@ SOURCES = (("prompt_source", "text"), ("corpus_source", "corpus"), ("my_txt", "f
 
 def windows_view(show_mistake: bool = False, request: gr.Request = None, **values):
     """(summary, pairs table, stream figure, stride figure) for the current settings."""
+    return windows_traced(show_mistake, request, **values)[:-1]
+
+
+@dataclass(frozen=True)
+class WindowsTraced:
+    """What the Windows tab drew, for a selection to mark again without tokenizing: the stream (with
+    offsets when it is the Tokens tab's text), its counts, the stream picture."""
+
+    tokenizer: str
+    tok: Tokenization | None  # None unless the source is the Tokens tab's text
+    ids: tuple[int, ...]
+    stats: WindowStats
+    mistake: bool
+    stream: dict  # the stream figure, as a dict (marks copy it in microseconds)
+
+
+def windows_traced(show_mistake: bool = False, request: gr.Request = None, **values):
+    """`windows_view`'s outputs, then a `WindowsTraced` (None after an error)."""
     lang = language(request)
     try:
         settings = WindowSettings(**values)
-        cut = settings.cut(first=figures.MAX_PAIRS, wait=False)
         tokenizer = get_tokenizer(settings.tokenizer, wait=False)
+        # The Tokens tab's text is cut with offsets (one encode, as `ids()` would), so a selection can find its characters.
+        tok = tokenizer.analyze(clean_text(settings.text)[0]) if settings.source == "text" else None
+        cut = settings.cut(first=figures.MAX_PAIRS, wait=False, ids=list(tok.ids) if tok else None)
     except ValueError as err:
-        return problem(err, lang), "", None, None
+        return problem(err, lang), "", None, None, None
     pairs = figures.pairs_html(cut.x.tolist(), cut.y.tolist(), tokenizer.id_to_token, mistake=show_mistake,
-                               total=cut.stats.n_windows, lang=lang)
+                               total=cut.stats.n_windows, lang=lang, stride=settings.stride if tok else None)
     tokens = [tokenizer.id_to_token(i) for i in cut.ids[: figures.MAX_STREAM_TOKENS]]  # what the picture can show
     summary = figures.summary(cut.stats, settings.batch_size, lang) + (say("windows_mistake", lang) if show_mistake else "")
     stride_fig = figures.stride_figure(len(cut.ids), settings.context_length, settings.stride, lang=lang)
-    return summary, pairs, figures.stream_figure(cut.stats, tokens, lang=lang), stride_fig
+    stream = figures.stream_figure(cut.stats, tokens, lang=lang)
+    traced = WindowsTraced(settings.tokenizer, tok, tuple(cut.ids), cut.stats, bool(show_mistake), stream.to_dict())
+    return summary, pairs, stream, stride_fig, traced
 
 
 def windows_code_view(**values) -> str:
@@ -111,6 +137,7 @@ def build_windows_tab(prompt: gr.Textbox):
     with gr.Row():
         stream = gr.Plot(label=T("stream_plot"), elem_id="windows-stream")
         strides = gr.Plot(label=T("stride_plot"), elem_id="windows-strides")
+    selected = gr.Markdown(elem_id="windows-selected")
     pairs = gr.HTML(elem_id="windows-pairs")
     with gr.Accordion(T("show_code"), open=False):
         code = gr.Code(language="python", interactive=False, elem_id="windows-code")
@@ -126,9 +153,10 @@ def build_windows_tab(prompt: gr.Textbox):
 
     fields = {"source": source, "text": prompt, "path": path, "tokenizer": tokenizer, "context_length": context_length,
               "stride": stride, "batch_size": batch_size, "keep_tail": keep_tail}
-    view = dict(fn=windows_view, inputs_kwargs={**fields, "show_mistake": mistake}, outputs=[summary, pairs, stream, strides])
+    traced = gr.State(None)
+    view = dict(fn=windows_traced, inputs_kwargs={**fields, "show_mistake": mistake}, outputs=[summary, pairs, stream, strides, traced])
     source.change(lambda s: gr.update(visible=s == "file"), source, path, api_visibility="private", api_name="show_file")
-    gr.on([c.change for c in (*fields.values(), mistake)], **view, api_name="windows_view", api_visibility="undocumented")
+    views = [gr.on([c.change for c in (*fields.values(), mistake)], **view, api_name="windows_view", api_visibility="undocumented")]
     download.click(download_pairs, inputs_kwargs={**fields, "fmt": fmt}, outputs=[pairs_file, ids_file, download_status],
                    api_name="download_pairs")
     shown_code = dict(fn=windows_code_view, inputs_kwargs=fields, outputs=code, api_visibility="private", show_progress="hidden")
@@ -137,7 +165,8 @@ def build_windows_tab(prompt: gr.Textbox):
 
     def refresh(load):
         load.then(**shown_code, api_name="windows_code_load")
-        return load.then(**view, api_name="windows_view_load", api_visibility="private")
+        views.append(load.then(**view, api_name="windows_view_load", api_visibility="private"))
 
-    parts = TabParts(refresh, {"context_length": context_length, "stride": stride, "windows_tokenizer": tokenizer})
+    parts = TabParts(refresh, {"context_length": context_length, "stride": stride, "windows_tokenizer": tokenizer},
+                     traced=traced, views=views, shows={"pairs": pairs, "selected": selected, "stream": stream})
     return fields, parts

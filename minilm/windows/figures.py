@@ -8,6 +8,7 @@ word comes from `minilm.lang` in the `lang` asked for, counts in the singular fo
 from __future__ import annotations
 
 from minilm.lang import plotly_separators, say, say_count
+from minilm.marks import data_of, with_marks
 from minilm.text import plotly_literal
 from minilm.tokens.figures import CSS, escape, visible
 from minilm.windows.loader import WindowStats, count_windows
@@ -21,6 +22,8 @@ _TABLE_CSS = """<style>
 .mlm-pair .mlm-id{display:block;font-size:10px;color:#6b7280}
 .mlm-pair .mlm-y td{background:#ecfdf5}.mlm-pair .mlm-bad td{background:#fee2e2}
 .mlm-pad{color:#9ca3af}
+.mlm-pair td.minilm-selected{outline:3px solid #f59e0b;outline-offset:-3px;font-weight:700}
+.mlm-pair td[data-mlm-pick]{cursor:pointer}
 </style>"""
 
 
@@ -52,21 +55,27 @@ def summary(stats: WindowStats, batch_size: int, lang: str = "en") -> str:
 
 
 def pairs_html(x_rows, y_rows, id_to_token, *, first_index: int = 0, mistake: bool = False, total: int | None = None,
-               lang: str = "en") -> str:
+               lang: str = "en", stride: int | None = None, windows=None, selected: int | None = None) -> str:
     """One small table per window: x above y, column by column, ids under tokens.
 
-    With `mistake=True` a third row shows the common error, y equal to x.
+    With `mistake=True` a third row shows the common error, y equal to x. Given `stride`, every cell
+    names its stream position for the page's click bridge (`data-mlm-pick="windows 17"`), and the
+    cells holding position `selected` carry the class `minilm-selected`. `windows` numbers the rows
+    (default: `first_index`, `first_index + 1`, ...).
     """
+    numbers = list(windows) if windows is not None else [first_index + k for k in range(len(x_rows))]
     tables = []
-    for k, (x, y) in enumerate(zip(x_rows, y_rows)):
-        rows = [("x", x, ""), ("y", y, "mlm-y")]
+    for k, x, y in zip(numbers, x_rows, y_rows):
+        start = k * stride if stride else None
+        rows = [("x", x, "", 0), ("y", y, "mlm-y", 1)]
         if mistake:
-            rows.append(("y = x ✗", x, "mlm-bad"))
+            rows.append(("y = x ✗", x, "mlm-bad", 0))
         body = "".join(
-            f'<tr class="{cls}"><th>{escape(label)}</th>{"".join(_cell(i, id_to_token) for i in row)}</tr>'
-            for label, row, cls in rows
+            f'<tr class="{cls}"><th>{escape(label)}</th>'
+            f'{"".join(_cell(i, id_to_token, None if start is None else start + shift + c, selected) for c, i in enumerate(row))}</tr>'
+            for label, row, cls, shift in rows
         )
-        caption = escape(say("window_caption", lang, k=first_index + k))
+        caption = escape(say("window_caption", lang, k=k))
         tables.append(f'<div class="mlm-note">{caption}</div><table class="mlm-pair">{body}</table>')
     shown = len(tables)
     more = (f'<div class="mlm-note">{escape(say("pairs_capped", lang, shown=shown, n=total))}</div>'
@@ -74,10 +83,21 @@ def pairs_html(x_rows, y_rows, id_to_token, *, first_index: int = 0, mistake: bo
     return CSS + _TABLE_CSS + f'<div style="max-height:640px;overflow:auto">{"".join(tables)}</div>{more}'
 
 
-def _cell(id_: int, id_to_token) -> str:
+def _cell(id_: int, id_to_token, position: int | None = None, selected: int | None = None) -> str:
     if id_ < 0:  # ignore_index in a padded target
         return f'<td class="mlm-pad">·<span class="mlm-id">{id_}</span></td>'
-    return f'<td>{escape(visible(id_to_token(id_)))}<span class="mlm-id">{id_}</span></td>'
+    mark = ' class="minilm-selected"' if position is not None and position == selected else ""
+    target = f' data-mlm-pick="windows {int(position)}"' if position is not None else ""
+    return f'<td{mark}{target}>{escape(visible(id_to_token(id_)))}<span class="mlm-id">{id_}</span></td>'
+
+
+def mark_stream(fig, position: int):
+    """A copy of the stream picture (a Figure or its dict) with a "selected" trace ringing token `position`, if drawn."""
+    if position >= len(data_of(fig)[1]["x"]):
+        return with_marks(fig)
+    ring = {"type": "scatter", "x": [position], "y": [-1], "mode": "markers", "name": "selected", "hoverinfo": "skip",
+            "marker": {"size": 18, "symbol": "square-open", "color": "#f59e0b", "line": {"width": 3}}}
+    return with_marks(fig, traces=[ring])
 
 
 def stream_figure(stats: WindowStats, tokens: list[str], *, max_tokens: int | None = None, lang: str = "en"):

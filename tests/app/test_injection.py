@@ -51,7 +51,8 @@ EMBEDDINGS = dict(vectors="random", text="the capital of france", text_b="", tok
 
 # Elements and attributes the code writes itself; anything else on the page came from a payload.
 OWN_HTML = {"style", "div", "span", "b", "br"}
-OWN_ATTRIBUTES = {"class", "style", "title"}
+OWN_ATTRIBUTES = {"class", "style", "title", "data-mlm-pick"}
+PICK = re.compile(r"(tokens|gemma|windows|train|vocab) \d+")  # the click bridge's only values: a fixed word, a number
 
 
 class Browser(HTMLParser):
@@ -61,6 +62,7 @@ class Browser(HTMLParser):
     def __init__(self, markup: str):
         super().__init__(convert_charrefs=True)
         self.elements: list[tuple[str, tuple[str, ...]]] = []
+        self.picks: list[str] = []
         self.shown: list[str] = []
         self._in_style = False
         self.feed(markup)
@@ -68,6 +70,7 @@ class Browser(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         self.elements.append((tag, tuple(name for name, _ in attrs)))
+        self.picks += [value for name, value in attrs if name == "data-mlm-pick"]
         self._in_style = tag == "style"
 
     def handle_startendtag(self, tag, attrs):
@@ -91,6 +94,7 @@ def assert_html_literal(markup: str, literal: str, *, tags=OWN_HTML, attributes=
     page = Browser(markup)
     assert {tag for tag, _ in page.elements} <= tags, page.elements
     assert {a for _, names in page.elements for a in names} <= attributes, page.elements
+    assert all(PICK.fullmatch(p or "") for p in page.picks), page.picks
     assert literal in page.text, (literal, page.text)
     outside_css = re.sub(r"<style>.*?</style>", "", markup, flags=re.S)
     assert not set("${}") & set(outside_css), outside_css

@@ -1,0 +1,182 @@
+"""One selected token, shared by every tab: pick it anywhere (a chip, a window's cell, a 3D point, a
+neighbour, a position in Train), see it marked everywhere.
+
+The selection is one `Selection` (a position in the token stream of the Tokens tab's text, with its
+tokenizer) in a `gr.State`. Each tab keeps what it drew (its "traced" state); `marks` redraws only the
+marks from those, so moving the selection never tokenizes or embeds again. The page's clicks reach
+the server through one hidden textbox: a fixed word and integers (`tokens 3`, `emb 0 5`), checked
+here; no text a visitor typed ever travels that way or lands in markup unescaped.
+Not here: drawing the marks (`minilm.ui.marks`), what each one means (`minilm.tokens.selection`,
+`minilm.windows.selection`, `minilm.embeddings.selection`, `minilm.lm.inspect`).
+"""
+
+
+import re
+
+import gradio as gr
+
+from minilm.tokens.selection import Selection
+from minilm.ui.marks import LOCAL, SHOWN, marks, positions_in, streams  # noqa: F401 - the page's names for them
+
+PICK = re.compile(r"(tokens|gemma|windows|train|vocab) (\d{1,7})|(emb|ba) (\d{1,2}) (\d{1,4})")
+
+# Installed once on load: clicks on elements carrying data-mlm-pick, and Plotly's own plotly_click on
+# the 3D plots (Embeddings', Train's before/after), write "word n" into the hidden box and fire its input event. Plots are
+# redrawn by gradio, so a timer rebinds the handler to whichever plot element is current.
+PICK_JS = """() => {
+  if (window.__minilmPicks) return;
+  window.__minilmPicks = true;
+  const send = (value) => {
+    const box = document.querySelector('#mlm-pick textarea, #mlm-pick input');
+    if (!box) return;
+    box.value = value;
+    box.dispatchEvent(new Event('input', {bubbles: true}));
+  };
+  document.addEventListener('click', (e) => {
+    const el = e.target && e.target.closest ? e.target.closest('[data-mlm-pick]') : null;
+    if (el) send(el.getAttribute('data-mlm-pick'));
+  });
+  const onPoint = (word) => (ev) => {
+    const p = ev && ev.points && ev.points[0];
+    if (p && Number.isInteger(p.curveNumber) && Number.isInteger(p.pointNumber)) send(`${word} ${p.curveNumber} ${p.pointNumber}`);
+  };
+  const handlers = {'emb-scatter': onPoint('emb'), 'train-before-after': onPoint('ba')};
+  const bind = () => Object.entries(handlers).forEach(([id, handler]) => document.querySelectorAll(`#${id} .js-plotly-plot`).forEach((gd) => {
+    const bound = gd._ev && gd._ev.listeners ? gd._ev.listeners('plotly_click').includes(handler) : gd.__minilmBound;
+    if (!bound && gd.on) { gd.on('plotly_click', handler); gd.__minilmBound = true; }
+  }));
+  setInterval(bind, 300);
+}"""
+
+
+def parse_pick(value) -> tuple[str, tuple[int, ...]] | None:
+    """("tokens", (3,)) from "tokens 3"; None for anything else (the page's values are ours, but anyone can post).
+
+    >>> parse_pick("emb 1 4"), parse_pick("tokens 3"), parse_pick("tokens 3; x"), parse_pick(None)
+    (('emb', (1, 4)), ('tokens', (3,)), None, None)
+    """
+    match = PICK.fullmatch(str(value or "").strip())
+    if match is None:
+        return None
+    if match[1]:
+        return match[1], (int(match[2]),)
+    return match[3], (int(match[4]), int(match[5]))
+
+
+def first_with_id(tok, token_id: int) -> int | None:
+    return next((i for i, id_ in enumerate(tok.ids) if id_ == token_id), None)
+
+
+def select(value, selection, tokens, windows, embeddings, model, drawn=None, request: gr.Request = None):
+    """A click on the page (the hidden box's "word n"): the new selection, then every tab's marks."""
+    picked = parse_pick(value)
+    held = streams(tokens, windows)
+    point = None
+    if picked is not None:
+        word, numbers = picked
+        if word == "ba":
+            selection = _from_before_after(numbers, selection, tokens, model, drawn)
+        else:
+            selection, point = _selection_from(word, numbers, selection, held, tokens, windows, embeddings)
+    return [selection, *marks(selection, tokens, windows, embeddings, model, drawn, request, point=point)]
+
+
+def _from_before_after(numbers, selection, tokens, model, drawn):
+    """A point of Train's before/after plot: its token (the figure's customdata) at its first place in the text."""
+    k, i = numbers
+    if drawn is None or tokens is None or model is None or tokens.name != model.tokenizer or k >= 2:
+        return selection  # k >= 2: the "selected" ring itself
+    points = drawn["data"][k].get("customdata") or ()
+    if i >= len(points):
+        return selection
+    at = first_with_id(tokens.local, points[i][0])
+    return Selection(tokens.name, at) if at is not None else selection
+
+
+def _selection_from(word, numbers, selection, held, tokens, windows, embeddings):
+    """(selection, the 3D point clicked when its token is not in the text) for one pick."""
+    where = {"tokens": tokens.name if tokens else None, "train": tokens.name if tokens else None, "gemma": "gemma",
+             "windows": "windows"}
+    if word in where:
+        name, (i,) = where[word], numbers
+        tok = held.get(name)
+        return (Selection(name, i) if tok is not None and i < len(tok.ids) else selection), None
+    if embeddings is None or embeddings.tokenizer is None:
+        return selection, None
+    if word == "vocab":
+        token_id, point = numbers[0], None
+    else:
+        k, i = numbers
+        if k >= len(embeddings.shown.sets) or i >= len(embeddings.shown.sets[k].ids):
+            return selection, None  # the "selected" ring itself, or a stale plot
+        token_id, point = embeddings.shown.sets[k].ids[i], (k, i)
+    tok = held.get(embeddings.tokenizer)
+    at = first_with_id(tok, token_id) if tok is not None else None
+    if at is None:
+        return selection, point if point else ("vocab", token_id)
+    return Selection(embeddings.tokenizer, at), point
+
+
+def wire_selection(demo: gr.Blocks, tokens, windows, embeddings, train, select_field) -> None:
+    """The shared state, the click bridge, and the marks redrawn after every tab's own view.
+
+    `tokens`, `windows`, `embeddings`, `train` are the tabs' `TabParts`; `select_field` is the link's
+    hidden `select` value (a position of the Tokens tab's local stream).
+    """
+    selection = gr.State(None)
+    box = gr.Textbox(visible="hidden", elem_id="mlm-pick")
+    traced = [tokens.traced, windows.traced, embeddings.traced, train.traced, train.shows["drawn"]]
+    shows = [tokens.shows[k] for k in ("local", "gemma", "selected")] + \
+        [windows.shows[k] for k in ("pairs", "selected", "stream")] + \
+        [embeddings.shows[k] for k in ("scatter", "heatmap", "selected", "neighbours")] + \
+        [train.shows[k] for k in ("text", "note", "next", "attention", "before_after")]
+    box.change(select, [box, selection, *traced], [selection, *shows], api_name="select", api_visibility="private",
+              show_progress="hidden", trigger_mode="always_last").then(
+        link_value, [selection, tokens.traced], select_field, api_name="select_link_value", api_visibility="private",
+        show_progress="hidden")
+    again = dict(fn=marks, inputs=[selection, *traced], outputs=shows, api_visibility="private", show_progress="hidden")
+    for n, event in enumerate([*tokens.views, *windows.views, *embeddings.views, *train.views]):
+        event.then(**again, api_name=f"marks_{n}")
+    select_field.change(restore, [select_field, selection, *traced], [selection, *shows], api_name="select_from_link",
+                        api_visibility="private", show_progress="hidden")
+    # The dropdown's neighbours table (a gr.Dataframe): a click on a row picks that neighbour by its id.
+    embeddings.shows["table"].select(pick_row, embeddings.shows["table"], box, api_name="pick_neighbour", api_visibility="private",
+                                     show_progress="hidden")
+    demo.load(None, js=PICK_JS, api_visibility="private", api_name="pick_bridge")
+
+
+def pick_row(table, event: gr.SelectData):
+    """A click in the neighbours table (a DataFrame: token, id, cosine) as the pick "vocab <id>"."""
+    try:
+        row = int(event.index[0])
+        return f"vocab {int(table.iloc[row, 1])}"
+    except (TypeError, ValueError, IndexError, AttributeError):
+        return gr.update()
+
+
+def link_value(selection, tokens):
+    """The copy-link's `select`: the selection as a position of the Tokens tab's local stream, when it is one."""
+    if selection is None or tokens is None or selection.tokenizer not in (tokens.name, LOCAL):
+        return gr.update()
+    return selection.position
+
+
+def restore(value, selection, tokens, windows, embeddings, model, drawn=None, request: gr.Request = None):
+    """The link's `select=` (or the page's own echo of a click, which changes nothing): selection, then marks."""
+    restored = from_link(value, selection)
+    if isinstance(restored, dict):  # gr.update(): nothing new
+        return [restored] + [gr.update()] * (len(SHOWN))
+    return [restored, *marks(restored, tokens, windows, embeddings, model, drawn, request)]
+
+
+def from_link(value, selection):
+    """The link's `select=5` (checked by `minilm.share`): position 5 of the Tokens tab's local stream."""
+    if value is None or value == "":
+        return gr.update()
+    try:
+        position = int(value)
+    except (TypeError, ValueError):
+        return gr.update()
+    if selection is not None and selection.position == position:
+        return gr.update()  # the page's own selection, echoed back into the link's value
+    return Selection(LOCAL, position) if position >= 0 else gr.update()
