@@ -207,7 +207,7 @@ def build_embeddings_tab():
         **view, api_name="embeddings_view_switch", api_visibility="private")
     switched.then(api_name="neighbours_after_switch", **near)
     views = [switched]
-    gr.on([vectors.change, pca.change], **controls, api_name="emb_controls")
+    controlled = gr.on([vectors.change, pca.change], **controls, api_name="emb_controls")
     # Typing (and dragging) redraws as it goes: always_last drops the values a busy server has not reached
     # yet. These also follow values set by links and by the A3 button.
     typed = gr.on([text.change, text_b.change, dims.change, seed.change, embedding_dim.change], **view,
@@ -220,7 +220,10 @@ def build_embeddings_tab():
     views += [typed, chosen]
     shown_code = dict(fn=embeddings_code_view, inputs_kwargs=fields, outputs=code, api_visibility="private",
                       show_progress="hidden")
-    gr.on([c.change for c in fields.values()], **shown_code, api_name="emb_code", trigger_mode="always_last")
+    # After the events that follow the fields, not beside them: two "always_last" listeners of one change
+    # rerun each other (windows.py).
+    for n, event in enumerate((controlled, switched, typed, chosen)):
+        event.then(**shown_code, api_name=f"emb_code_{n}", trigger_mode="always_last")
     fix.click(a3_fix, dims, embedding_dim, api_name="emb_a3_fix", api_visibility="private")
     token.input(api_name="neighbours", **near)
     gr.api(embed, api_name="embed")

@@ -134,7 +134,10 @@ def wire_selection(demo: gr.Blocks, tokens, windows, embeddings, train, select_f
               show_progress="hidden", trigger_mode="always_last").then(
         link_value, [selection, tokens.traced], select_field, api_name="select_link_value", api_visibility="private",
         show_progress="hidden")
-    again = dict(fn=marks, inputs=[selection, *traced], outputs=shows, api_visibility="private", show_progress="hidden")
+    # "always_last": a view that redraws while the previous marks still run must be marked again after
+    # them (a "once" chain would be skipped and leave the view unmarked).
+    again = dict(fn=marks, inputs=[selection, *traced], outputs=shows, api_visibility="private", show_progress="hidden",
+                 trigger_mode="always_last")
     for n, event in enumerate([*tokens.views, *windows.views, *embeddings.views, *train.views]):
         event.then(**again, api_name=f"marks_{n}")
     select_field.change(restore, [select_field, selection, *traced], [selection, *shows], api_name="select_from_link",

@@ -286,11 +286,11 @@ def build_train_tab(prompt: gr.Textbox, windows: dict):
     for name in FOLLOWED:  # the Windows tab leads; Gemma cannot be trained on here, so it is not followed
         windows[name].change(_follow(local if name == "tokenizer" else None), windows[name], fields[name], api_visibility="private", api_name=f"follow_{name}")
     source.change(lambda s: gr.update(visible=s == "file"), source, path, api_name="train_show_file", api_visibility="private")
-    gr.on([fields[name].change for name in ("source", "text", "path", "tokenizer", "context_length", "stride")],
-          windows_note, inputs_kwargs=fields, outputs=used, api_name="train_windows", api_visibility="private",
-          show_progress="hidden")
+    noted = gr.on([c.change for c in fields.values()], windows_note, inputs_kwargs=fields, outputs=used, api_name="train_windows",
+                  api_visibility="private", show_progress="hidden")
     shown_code = dict(fn=train_code_view, inputs_kwargs=fields, outputs=code, api_visibility="private", show_progress="hidden")
-    gr.on([c.change for c in fields.values()], **shown_code, api_name="train_code", trigger_mode="always_last")
+    # After the note, not beside it: two "always_last" listeners of one change rerun each other (windows.py).
+    noted.then(**shown_code, api_name="train_code", trigger_mode="always_last")
     # Armed at the click, before the run waits in the queue, so Stop works on a queued run too.
     run = dict(fn=train_view, inputs_kwargs=fields, outputs=[status, chart, model], concurrency_limit=1, concurrency_id="train")
     views = [start.click(arm_stop, None, None, api_name="train_arm", api_visibility="private", concurrency_limit=None,

@@ -160,7 +160,10 @@ def build_windows_tab(prompt: gr.Textbox):
     download.click(download_pairs, inputs_kwargs={**fields, "fmt": fmt}, outputs=[pairs_file, ids_file, download_status],
                    api_name="download_pairs")
     shown_code = dict(fn=windows_code_view, inputs_kwargs=fields, outputs=code, api_visibility="private", show_progress="hidden")
-    gr.on([c.change for c in fields.values()], **shown_code, api_name="windows_code", trigger_mode="always_last")
+    # Chained after the view, not a second listener of the same changes: gradio 6.31 reruns a deferred
+    # ("always_last") listener by firing its trigger again, for every listener of it, so two of them on
+    # one change kept deferring each other and the page never went idle.
+    views[0].then(**shown_code, api_name="windows_code", trigger_mode="always_last")
     gr.api(windows, api_name="windows")
 
     def refresh(load):
