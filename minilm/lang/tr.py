@@ -396,7 +396,7 @@ ne geleceğine dair bir olasılık verir. Eğittiğiniz minik modeli Gemma 3 270
                  'id’lerini diğerinin modeline vermeyin.',
     "nb_token_ids": '## 3. Bütün bir metin token id’leri olarak\n\n`assets/text.txt` derlemi bütünüyle ({tokenizer}) id’lere '
                     'çevrilir ve `token_ids.txt` olarak kaydedilir: tek satır id, sonraki her adımın okuduğu sayısal temsil.',
-    "nb_windows": '## 4. Context windows: (x, y) çiftleri\n\n`create_data_loader` bu id’leri context length {context_length} '
+    "nb_windows": '## 4. Eğitim verisi pencereleri: (x, y) çiftleri\n\n`create_data_loader` bu id’leri context length {context_length} '
                   'genişliğinde pencerelere böler; pencereler stride {stride} kadar kayar. y, x’in bir token sağa kaydırılmış '
                   'hâlidir: her konumda hedef bir sonraki token’dır. Kısa kalan son pencere atlanır.',
     "nb_hand": '## 5. Elle kurulmuş embedding’ler\n\nHer kelime bir noktaya dönüşür: anlamını sizin seçtiğiniz birkaç sayı '

@@ -131,7 +131,7 @@ def test_the_links_notebook_runs_offline_and_prints_what_the_app_shows(name, reg
     link, named = LINKS[name]
     page = {**PAGE, **named}
     nb = executed(link, tmp_path, monkeypatch)
-    words = {"en": "## 4. Context windows: (x, y) pairs", "tr": "## 4. Context windows: (x, y) çiftleri"}[page["lang"]]
+    words = {"en": "## 4. Context windows: (x, y) pairs", "tr": "## 4. Eğitim verisi pencereleri: (x, y) çiftleri"}[page["lang"]]
     assert any(c.cell_type == "markdown" and c.source.startswith(words) for c in nb.cells)
     check_tokens(nb, page)
     check_windows(nb, page, tmp_path)
