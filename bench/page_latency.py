@@ -40,7 +40,9 @@ ARM = """([watch]) => {
     const plot = el.matches('.js-plotly-plot') ? el : el.querySelector('.js-plotly-plot');
     if (plot && plot.data) return JSON.stringify(plot.data.map(d => [d.name, d.x && d.x.length, d.x && Array.from(d.x).slice(0, 4),
                                                                     d.z && d.z.length, d.text && Array.from(d.text).slice(0, 8)]));
-    return el.innerText; };
+    const copy = el.cloneNode(true);  // without gradio's status tracker, whose timer text changes at once
+    copy.querySelectorAll('[data-testid=status-tracker]').forEach(n => n.remove());
+    return copy.textContent; };
   const before = watch.map(sig);
   window.__lat = null;
   const start = (e) => {
