@@ -18,7 +18,7 @@ WAIT_MS = 30_000
 PLOT = "document.querySelector('#emb-scatter .js-plotly-plot')"
 HEAT = "document.querySelector('#emb-heatmap .js-plotly-plot')"
 NOTE = "(document.querySelector('#emb-note [data-testid=markdown]')?.innerText || '')"
-LEGEND = f"[...{PLOT}.querySelectorAll('.legendtext')].map(t => t.textContent)"
+LEGEND = f"[...({PLOT}?.querySelectorAll('.legendtext') ?? [])].map(t => t.textContent)"  # ?.: a plot mid-redraw
 AXES = f"['xaxis', 'yaxis', 'zaxis'].map(a => {PLOT}._fullLayout.scene[a].title.text)"
 SCREENSHOT = "/tmp/minilm_embeddings_{}.png"
 
@@ -113,7 +113,7 @@ def test_typed_markup_stays_text(opened):
     tab.choose("emb-source", "hand")
     tab.wait(f"{PLOT}?.data?.[0]?.text?.includes('capital')")  # ?.: gradio may swap the plot's div while it redraws
     tab.edit_cell(0, 0, "<i>it</i>")
-    ticks = f"[...{HEAT}.querySelectorAll('.ytick text')].map(t => t.textContent)"
+    ticks = f"[...({HEAT}?.querySelectorAll('.ytick text') ?? [])].map(t => t.textContent)"
     try:  # the edited word's tick: "0 <i>it</i>" when literal, "0 it" when Plotly read the tags
         tab.wait(f"{ticks}.some(t => /^0\\W.*it/.test(t))")
     except PlaywrightTimeout:
