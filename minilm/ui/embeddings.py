@@ -70,6 +70,12 @@ def embeddings_code_view(**values) -> str:
         return ""
 
 
+def embeddings_shown(request: gr.Request = None, **values):
+    """`embeddings_traced`'s outputs and the code, in one event: every event costs the page a walk over
+    all its outputs (bench/page_latency.py)."""
+    return *embeddings_traced(request, **values), embeddings_code_view(**values)
+
+
 def a3_button(err: Exception, lang: str):
     """A3 with dims beyond embedding_dim: one click sets the smallest embedding_dim that has them."""
     if getattr(err, "key", None) != "emb_a3_dims":
@@ -193,7 +199,7 @@ def build_embeddings_tab():
               "embedding_dim": embedding_dim, "seed": seed, "dims": dims, "pca": pca, "positions": positions,
               "lines": lines, "hand": hand}
     traced = gr.State(None)
-    view = dict(fn=embeddings_traced, inputs_kwargs=fields, outputs=[note, scatter, heatmap, token, fix, traced])
+    view = dict(fn=embeddings_shown, inputs_kwargs=fields, outputs=[note, scatter, heatmap, token, fix, traced, code])
     near = dict(fn=neighbours_view, inputs_kwargs={**fields, "token": token}, outputs=[neighbour_table, neighbour_note],
                 api_visibility="undocumented")
     controls = dict(fn=controls_view, inputs=[vectors, pca, hand], outputs=[*(fields[k] for k in CONTROLLED), hand],
@@ -202,35 +208,27 @@ def build_embeddings_tab():
     def switch(chosen):
         return gr.update(value=", ".join(map(str, DEFAULT_DIMS.get(chosen, (0, 1, 2)))))
 
-    # User choices only (links set the vectors themselves): new default dims first, then the view.
-    switched = vectors.input(switch, vectors, dims, api_name="emb_switch", api_visibility="private", show_progress="hidden").then(
-        **view, api_name="embeddings_view_switch", api_visibility="private")
-    switched.then(api_name="neighbours_after_switch", **near)
-    views = [switched]
-    controlled = gr.on([vectors.change, pca.change], **controls, api_name="emb_controls")
-    # Typing (and dragging) redraws as it goes: always_last drops the values a busy server has not reached
-    # yet. These also follow values set by links and by the A3 button.
-    typed = gr.on([text.change, text_b.change, dims.change, seed.change, embedding_dim.change], **view,
-                  api_name="embeddings_view_typed", api_visibility="private", trigger_mode="always_last",
-                  show_progress="hidden")
-    typed.then(api_name="neighbours_after_typing", **{**near, "show_progress": "hidden"})
-    chosen = gr.on([tokenizer.change, table_tokenizer.change, pca.change, positions.change, lines.change, hand.input],
-                   **view, api_name="embeddings_view", api_visibility="undocumented", trigger_mode="always_last")
-    chosen.then(api_name="neighbours_after_view", **near)
-    views += [typed, chosen]
-    shown_code = dict(fn=embeddings_code_view, inputs_kwargs=fields, outputs=code, api_visibility="private",
-                      show_progress="hidden")
-    # After the events that follow the fields, not beside them: two "always_last" listeners of one change
-    # rerun each other (windows.py).
-    for n, event in enumerate((controlled, switched, typed, chosen)):
-        event.then(**shown_code, api_name=f"emb_code_{n}", trigger_mode="always_last")
+    # User choices only (links set the vectors themselves): new default dims, which the view follows.
+    vectors.input(switch, vectors, dims, api_name="emb_switch", api_visibility="private", show_progress="hidden")
+    # Not deferred ("multiple"): it shares two triggers with the view, and gradio 6.31 reruns a deferred
+    # ("always_last") listener by firing its trigger again for every listener of it, so two deferred
+    # listeners of one change kept deferring each other and the page never went idle.
+    gr.on([vectors.change, pca.change], **controls, api_name="emb_controls", trigger_mode="multiple")
+    # One deferred listener for every field: typing (and dragging) redraws as it goes, dropping the values
+    # a busy server has not reached yet, and a view never overwrites a later one (two listeners could
+    # finish out of order and leave the page showing older settings). It brings the code with it.
+    viewed = gr.on([vectors.change, text.change, text_b.change, dims.change, seed.change, embedding_dim.change,
+                    tokenizer.change, table_tokenizer.change, pca.change, positions.change, lines.change, hand.input],
+                   **view, api_name="embeddings_view", api_visibility="undocumented", trigger_mode="always_last",
+                   show_progress="minimal")
+    viewed.then(api_name="neighbours_after_view", **{**near, "show_progress": "hidden"})
+    views = [viewed]
     fix.click(a3_fix, dims, embedding_dim, api_name="emb_a3_fix", api_visibility="private")
     token.input(api_name="neighbours", **near)
     gr.api(embed, api_name="embed")
 
     def refresh(load):
         load.then(**controls, api_name="emb_controls_load")
-        load.then(**shown_code, api_name="emb_code_load")
         loaded = load.then(**view, api_name="embeddings_view_load", api_visibility="private")
         loaded.then(api_name="neighbours_after_load", **near)
         views.append(loaded)

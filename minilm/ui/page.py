@@ -107,13 +107,17 @@ SET_LOCALE_JS = r"""async (lang) => {
   if (!url) return;
   try { await (await import(url)).changeLocale(lang); } catch (e) { console.warn('minilm: the page could not switch its language', e); }
 }"""
-# Runs in the page on load and returns [the link's query string, the language to show]. The query is
-# the page's own or, inside a <gradio-app> web component on someone else's page, the element's src.
+# The link's query string: the page's own or, inside a <gradio-app> web component on someone else's
+# page, the element's src.
+LINK_QUERY_JS = r"""() => {
+  const embedded = document.querySelector('gradio-app[src*="?"]');
+  if (embedded && !new URLSearchParams(window.location.search).has('tab')) return new URL(embedded.getAttribute('src'), window.location.href).search;
+  return window.location.search;
+}"""
+# Runs in the page on load and returns [the link's query string, the language to show].
 QUERY_JS = f"""async () => {{
   const setLocale = {SET_LOCALE_JS};
-  let query = window.location.search;
-  const embedded = document.querySelector('gradio-app[src*="?"]');
-  if (embedded && !new URLSearchParams(query).has('tab')) query = new URL(embedded.getAttribute('src'), window.location.href).search;
+  const query = ({LINK_QUERY_JS})();
   const params = new URLSearchParams(query);
   if (params.get('view') === 'compact') document.body.classList.add('mlm-compact');
   let kept = null;
@@ -127,7 +131,7 @@ QUERY_JS = f"""async () => {{
 SWITCH_JS = f"""async (lang, query) => {{
   try {{ window.localStorage.setItem('minilm-lang', lang); }} catch (e) {{}}
   await ({SET_LOCALE_JS})(lang);
-  return [lang, query];
+  return [lang, ({LINK_QUERY_JS})()];
 }}"""
 # gradio's own Settings panel changes the locale (and <html lang>) without telling the server: follow
 # it by clicking the matching choice of the switch, which then does the rest.
@@ -170,26 +174,37 @@ def _link_note(notes: list[str], lang: str) -> str:
     return say_md("link_ignored", lang, notes="; ".join(notes)) if notes else ""
 
 
-def tab_labels(tab_names, lang: str) -> list:
-    # gradio does not redraw the titles of tabs that are not showing when its locale changes: set them.
-    return [gr.Tab(label=say(f"tab_{name}", lang)) for name in tab_names]
+def tabs_js(tab_names, *, select: bool) -> str:
+    """JavaScript that returns updates for [tabs, *tab titles]: the link's tab (if `select`), and the titles in `lang`.
+
+    It runs in the browser, never on the server: gradio 6.31 revisits every component a server event
+    ever wrote to on each status message of every later event (and all of a container's children), so
+    a server update of the tabs once made every later event on the page ~200 ms slower (bench/page_latency.py).
+    gradio does not redraw the titles of tabs that are not showing when its locale changes: they are set here.
+    """
+    titles = {lang: [say(f"tab_{name}", lang) for name in tab_names] for lang in LANGUAGES}
+    return f"""(lang) => {{
+  const names = {json.dumps(list(tab_names))}, titles = {json.dumps(titles, ensure_ascii=False)};
+  const tab = {"new URLSearchParams((" + LINK_QUERY_JS + ")()).get('tab')" if select else "null"};
+  const tabs = names.includes(tab) ? {{__type__: 'update', selected: tab}} : {{__type__: 'update'}};
+  return [tabs, ...(titles[lang] || titles.en).map((label) => ({{__type__: 'update', label}}))];
+}}"""
 
 
-def apply_link(query: str, lang: str, keys: list[str], tab_names=TABS, request: gr.Request | None = None):
-    """Updates for [tabs, *fields by key, note, language, *tab titles] from the link's query string
-    ("?tab=windows&...") and the language the page chose."""
+def apply_link(query: str, lang: str, keys: list[str], request: gr.Request | None = None):
+    """Updates for [*fields by key, note, language] from the link's query string ("?tab=windows&...")
+    and the language the page chose (the tab itself is selected in the browser: `tabs_js`)."""
     lang = choose_language(lang, request)
     state, notes = parse_state(dict(parse_qsl(str(query or "").lstrip("?"))), lang=lang)
-    tabs = gr.Tabs(selected=state["tab"]) if "tab" in state else gr.Tabs()
     updates = [gr.update(value=state[k]) if k in state else gr.update() for k in keys]
-    return [tabs, *updates, _link_note(notes, lang), lang, *tab_labels(tab_names, lang)]
+    return [*updates, _link_note(notes, lang), lang]
 
 
-def switch_language(lang: str, query: str, tab_names=TABS, request: gr.Request | None = None):
-    """Updates for [note, *tab titles] once the visitor picks another language."""
+def switch_language(lang: str, query: str, request: gr.Request | None = None) -> str:
+    """The link's note, reworded once the visitor picks another language."""
     lang = choose_language(lang, request)
     _, notes = parse_state(dict(parse_qsl(str(query or "").lstrip("?"))), lang=lang)
-    return [_link_note(notes, lang), *tab_labels(tab_names, lang)]
+    return _link_note(notes, lang)
 
 
 def copy_link_js(keys: list[str]) -> str:
@@ -253,19 +268,17 @@ def wire_links(demo: gr.Blocks, header: Header, tabs: gr.Tabs, tab_items: dict, 
     query = gr.Textbox(visible=False)
 
     def on_load(q: str, lang: str, request: gr.Request):
-        return apply_link(q, lang, keys, names, request)
+        return apply_link(q, lang, keys, request)
 
-    def on_switch(lang: str, q: str, request: gr.Request):
-        return switch_language(lang, q, names, request)
-
-    load = demo.load(on_load, [query, header.lang],
-                     [tabs, *fields.values(), header.note, header.lang, *tab_items.values()], js=QUERY_JS,
+    load = demo.load(on_load, [query, header.lang], [*fields.values(), header.note, header.lang], js=QUERY_JS,
                      api_visibility="private", api_name="apply_link")
-    load.then(None, query, current, js=_current_tab_js(), api_visibility="private", api_name="current_tab")
+    load.then(None, None, current, js=_current_tab_js(), api_visibility="private", api_name="current_tab")
     load.then(None, js=FOLLOW_SETTINGS_JS, api_visibility="private", api_name="follow_settings")
-    switched = header.lang.input(on_switch, [header.lang, query],
-                                 [header.note, *tab_items.values()], js=SWITCH_JS, api_visibility="private",
-                                 api_name="switch_language")
+    switched = header.lang.input(switch_language, [header.lang, query], header.note, js=SWITCH_JS,
+                                 api_visibility="private", api_name="switch_language")
+    for when, event in (("load", load), ("switch", switched)):
+        event.then(None, header.lang, [tabs, *tab_items.values()], js=tabs_js(names, select=when == "load"),
+                   api_visibility="private", api_name=f"tabs_shown_{when}")
     for event in (load, switched):
         for part in parts:
             part.refresh(event)
@@ -275,7 +288,7 @@ def wire_links(demo: gr.Blocks, header: Header, tabs: gr.Tabs, tab_items: dict, 
 
 
 def _current_tab_js() -> str:
-    return f"""(query) => {{
-  const tab = new URLSearchParams(query || '').get('tab');
+    return f"""() => {{
+  const tab = new URLSearchParams(({LINK_QUERY_JS})()).get('tab');
   return {json.dumps(list(TABS))}.includes(tab) ? tab : 'tokens';
 }}"""

@@ -7,6 +7,8 @@ loop reads, not a cancelled event), so the model trained so far reaches the sess
 model, the loop, the chart and the words (`minilm.lm`, `minilm.lang`); the session-free API (`minilm.ui.train_api`).
 """
 
+import json
+
 import gradio as gr
 import pandas as pd
 
@@ -42,6 +44,12 @@ def train_code_view(**values) -> str:
         return train_code(TrainSettings(**values))
     except ValueError:
         return ""
+
+
+def settings_view(request: gr.Request = None, **values) -> tuple[str, str]:
+    """(`windows_note`, `train_code_view`): one event for both, as every event costs the page a walk
+    over all its outputs (bench/page_latency.py)."""
+    return windows_note(request, **values), train_code_view(**values)
 
 
 STOPS = StopFlags()  # one per browser session
@@ -201,12 +209,12 @@ def embeddings_before_after_traced(trained, sentence, request: gr.Request = None
     return figure, note, figure.to_dict() if figure is not None else None
 
 
-def _follow(allowed: set | None = None):
-    """Copy a Windows tab value here, unless this tab cannot take it (Gemma's 262k-token vocabulary)."""
-    def follow(value):
-        return value if allowed is None or value in allowed else gr.update()
-
-    return follow
+def _follow_js(allowed: set | None = None) -> str:
+    """JavaScript that copies a Windows tab value here, unless this tab cannot take it (Gemma's 262k-token
+    vocabulary). In the browser: a server event would cost every later event on the page (`settings_view`)."""
+    if allowed is None:
+        return "(value) => value"
+    return f"(value) => {json.dumps(sorted(allowed))}.includes(value) ? value : {{__type__: 'update'}}"
 
 
 def build_train_tab(prompt: gr.Textbox, windows: dict):
@@ -284,13 +292,11 @@ def build_train_tab(prompt: gr.Textbox, windows: dict):
               "steps": steps, "lr": lr, "seed": seed, "mistake": mistake}
     local = {value for _, value in tokenizer_choices(local_only=True)}
     for name in FOLLOWED:  # the Windows tab leads; Gemma cannot be trained on here, so it is not followed
-        windows[name].change(_follow(local if name == "tokenizer" else None), windows[name], fields[name], api_visibility="private", api_name=f"follow_{name}")
+        windows[name].change(None, windows[name], fields[name], js=_follow_js(local if name == "tokenizer" else None),
+                             api_visibility="private", api_name=f"follow_{name}")
     source.change(lambda s: gr.update(visible=s == "file"), source, path, api_name="train_show_file", api_visibility="private")
-    noted = gr.on([c.change for c in fields.values()], windows_note, inputs_kwargs=fields, outputs=used, api_name="train_windows",
-                  api_visibility="private", show_progress="hidden")
-    shown_code = dict(fn=train_code_view, inputs_kwargs=fields, outputs=code, api_visibility="private", show_progress="hidden")
-    # After the note, not beside it: two "always_last" listeners of one change rerun each other (windows.py).
-    noted.then(**shown_code, api_name="train_code", trigger_mode="always_last")
+    shown = dict(fn=settings_view, inputs_kwargs=fields, outputs=[used, code], api_visibility="private", show_progress="hidden")
+    gr.on([c.change for c in fields.values()], **shown, api_name="train_windows")
     # Armed at the click, before the run waits in the queue, so Stop works on a queued run too.
     run = dict(fn=train_view, inputs_kwargs=fields, outputs=[status, chart, model], concurrency_limit=1, concurrency_id="train")
     views = [start.click(arm_stop, None, None, api_name="train_arm", api_visibility="private", concurrency_limit=None,
@@ -317,12 +323,10 @@ def build_train_tab(prompt: gr.Textbox, windows: dict):
     gr.api(next_token, api_name="next_token", concurrency_limit=1, concurrency_id="gemma-model")
     gemma_timer.tick(**next_view, api_name="next_token_tick", api_visibility="private", show_progress="hidden")
     def refresh(load):
-        load.then(**shown_code, api_name="train_code_load")
         load.then(table_headers, [tiny_table, gemma_table], [tiny_table, gemma_table], api_name="next_token_headers",
                   api_visibility="private")
         load.then(inspect_headers, inspect_next, inspect_next, api_name="inspect_headers", api_visibility="private")
-        return load.then(windows_note, inputs_kwargs=fields, outputs=used, api_name="train_windows_load",
-                         api_visibility="private")
+        return load.then(**shown, api_name="train_windows_load")
 
     shows = {"text": inspect_text, "note": inspect_note, "next": inspect_next, "attention": attention, "before_after": emb_plot,
              "drawn": drawn}

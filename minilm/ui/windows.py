@@ -75,6 +75,12 @@ def windows_code_view(**values) -> str:
         return ""
 
 
+def windows_shown(show_mistake: bool = False, request: gr.Request = None, **values):
+    """`windows_traced`'s outputs and the code, in one event: every event costs the page a walk over all
+    its outputs (bench/page_latency.py)."""
+    return *windows_traced(show_mistake, request, **values), windows_code_view(**values)
+
+
 def download_pairs(fmt: str = "jsonl", path: str | None = None, request: gr.Request = None, **values):
     """The pairs as JSONL or CSV (at most MAX_DOWNLOAD_WINDOWS windows) and token_ids.txt."""
     lang = language(request)
@@ -154,20 +160,17 @@ def build_windows_tab(prompt: gr.Textbox):
     fields = {"source": source, "text": prompt, "path": path, "tokenizer": tokenizer, "context_length": context_length,
               "stride": stride, "batch_size": batch_size, "keep_tail": keep_tail}
     traced = gr.State(None)
-    view = dict(fn=windows_traced, inputs_kwargs={**fields, "show_mistake": mistake}, outputs=[summary, pairs, stream, strides, traced])
+    view = dict(fn=windows_shown, inputs_kwargs={**fields, "show_mistake": mistake}, outputs=[summary, pairs, stream, strides, traced, code])
     source.change(lambda s: gr.update(visible=s == "file"), source, path, api_visibility="private", api_name="show_file")
     views = [gr.on([c.change for c in (*fields.values(), mistake)], **view, api_name="windows_view", api_visibility="undocumented")]
     download.click(download_pairs, inputs_kwargs={**fields, "fmt": fmt}, outputs=[pairs_file, ids_file, download_status],
                    api_name="download_pairs")
-    shown_code = dict(fn=windows_code_view, inputs_kwargs=fields, outputs=code, api_visibility="private", show_progress="hidden")
-    # Chained after the view, not a second listener of the same changes: gradio 6.31 reruns a deferred
-    # ("always_last") listener by firing its trigger again, for every listener of it, so two of them on
-    # one change kept deferring each other and the page never went idle.
-    views[0].then(**shown_code, api_name="windows_code", trigger_mode="always_last")
+    # The code comes with the view, not from a second listener of the same changes: gradio 6.31 reruns a
+    # deferred ("always_last") listener by firing its trigger again, for every listener of it, so two of
+    # them on one change kept deferring each other and the page never went idle.
     gr.api(windows, api_name="windows")
 
     def refresh(load):
-        load.then(**shown_code, api_name="windows_code_load")
         views.append(load.then(**view, api_name="windows_view_load", api_visibility="private"))
 
     parts = TabParts(refresh, {"context_length": context_length, "stride": stride, "windows_tokenizer": tokenizer},
