@@ -20,6 +20,7 @@ from minilm.text import markdown_literal
 from minilm.tokens.figures import visible
 from minilm.ui.loaders import NEIGHBOURS
 from minilm.ui.page import T, TabParts, api_error, language, problem, say_md, tokenizer_choices
+from minilm.ui.plot import Plot
 
 VECTORS = (("hand_made", "hand"), ("random_embedding", "random"), ("gemma_embed", "gemma"))
 # The inputs whose use depends on the chosen vectors, in the order `controls_view` updates them.
@@ -180,8 +181,8 @@ def build_embeddings_tab():
     note = gr.Markdown(elem_id="emb-note")
     fix = gr.Button(visible=False, variant="primary", size="sm", elem_id="emb-a3-fix")
     with gr.Row():
-        scatter = gr.Plot(label=T("scatter"), elem_id="emb-scatter")
-        heatmap = gr.Plot(label=T("heatmap"), elem_id="emb-heatmap")
+        scatter = Plot(label=T("scatter"), elem_id="emb-scatter")
+        heatmap = Plot(label=T("heatmap"), elem_id="emb-heatmap")
     with gr.Accordion(T("show_code"), open=False):
         code = gr.Code(language="python", interactive=False, elem_id="emb-code")
     with gr.Row():

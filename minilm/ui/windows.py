@@ -18,6 +18,7 @@ from minilm.text import clean_text
 from minilm.tokens.registry import get_tokenizer
 from minilm.tokens.tokenizer import Tokenization
 from minilm.ui.page import T, TabParts, api_error, language, problem, say_md, tokenizer_choices
+from minilm.ui.plot import Plot
 from minilm.windows import figures
 from minilm.windows.loader import WindowStats
 from minilm.windows.settings import WindowSettings
@@ -141,8 +142,8 @@ def build_windows_tab(prompt: gr.Textbox):
                 mistake = gr.Checkbox(False, label=T("show_mistake"))
     summary = gr.Markdown(elem_id="windows-summary")
     with gr.Row():
-        stream = gr.Plot(label=T("stream_plot"), elem_id="windows-stream")
-        strides = gr.Plot(label=T("stride_plot"), elem_id="windows-strides")
+        stream = Plot(label=T("stream_plot"), elem_id="windows-stream")
+        strides = Plot(label=T("stride_plot"), elem_id="windows-strides")
     selected = gr.Markdown(elem_id="windows-selected")
     pairs = gr.HTML(elem_id="windows-pairs")
     with gr.Accordion(T("show_code"), open=False):
