@@ -5,9 +5,10 @@ another process is busy (OpenMP threads spin and wait on the busy core). So `Thr
 steps themselves: it starts at 1 thread, probes 2 for a few steps, keeps the faster, and probes the
 other count again after `gap` steps, doubling the gap each time a probe loses (up to `max_gap`), so a
 loaded machine pays little for probing. A probe step `hopeless` x slower than the kept count's median
-loses at once; the kept count's median slowing down by `slower` (load arrived) probes the other at once.
-Results do not depend on the choice (`minilm.lm.model.LayerNorm`). Not here: /proc/stat (the step
-times already say whether the second core helps), inter-op threads.
+loses at once; 2 threads slowing down by `slower` (load arrived) probe 1 at once. A probe of 2 threads
+is skipped (and counts as lost) when /proc/stat says the other core was busy during the last `window`
+steps: its first step alone can cost 10-30 steps' time under load. Results do not depend on the choice
+(`minilm.lm.model.LayerNorm`). Not here: inter-op threads, more than 2 threads.
 
     >>> usable_threads() in (1, 2), ThreadChooser(max_threads=1).threads
     (True, 1)
@@ -31,18 +32,51 @@ def usable_threads() -> int:
     return max(1, min(2, cores))
 
 
+class IdleCores:
+    """`IdleCores()()`: how many cores stood idle, on average, since the last call (None: unknown).
+
+    From /proc/stat; None when it is unreadable or counts other CPUs than this process may use (a
+    container on a bigger host), since idle cores elsewhere are no use to us.
+    """
+
+    def __init__(self, path: str = "/proc/stat"):
+        self.path = path
+        self.last = self._read()
+
+    def _read(self) -> tuple[int, int, int] | None:
+        try:
+            with open(self.path) as f:
+                lines = f.read().splitlines()
+            fields = [int(v) for v in lines[0].split()[1:9]]  # user nice system idle iowait irq softirq steal
+            n_cpus = sum(line.startswith("cpu") and line[3:4].isdigit() for line in lines)
+            if n_cpus != len(os.sched_getaffinity(0)):
+                return None
+        except (OSError, ValueError, IndexError, AttributeError):
+            return None
+        return fields[3] + fields[4], sum(fields), n_cpus
+
+    def __call__(self) -> float | None:
+        now, before = self._read(), self.last
+        self.last = now
+        if now is None or before is None or now[1] <= before[1]:
+            return None
+        return (now[0] - before[0]) / (now[1] - before[1]) * now[2]
+
+
 class ThreadChooser:
     """Call `start_step()` before each training step and `end_step()` after it (evaluations between: not timed).
 
     `start_step` sets this thread's torch thread count to `threads` and returns it; `end_step` times
-    the step and decides the next count. The caller restores its own count when done.
+    the step and decides the next count. The caller restores its own count when done. `clock` and
+    `idle_cores` (a callable like `IdleCores()`; None: no hint) are there for tests.
     """
 
     def __init__(self, *, max_threads: int | None = None, window: int = 8, gap: int = 100, max_gap: int = 3200,
-                 slower: float = 1.5, hopeless: float = 2.0, clock=time.perf_counter):
+                 slower: float = 1.5, hopeless: float = 2.0, clock=time.perf_counter, idle_cores="proc"):
         self.max_threads = usable_threads() if max_threads is None else max_threads
         self.window, self.base_gap, self.max_gap, self.clock = window, gap, max_gap, clock
         self.slower, self.hopeless = slower, hopeless
+        self.idle_cores = IdleCores() if idle_cores == "proc" else idle_cores
         self.best = self.threads = 1  # the count kept, the count of the next step
         self.gap, self.until_probe = gap, 0  # probe as soon as the first window at 1 thread is timed
         self.reference: float | None = None  # the kept count's median step time when it was last compared
@@ -68,13 +102,24 @@ class ThreadChooser:
     def _kept_step(self, seconds: float) -> None:
         self.times = (self.times + [seconds])[-self.window :]
         self.until_probe -= 1
-        if self.max_threads == 1 or len(self.times) < self.window:
+        if self.max_threads == 1:
+            return
+        if self.until_probe == self.window and self.idle_cores is not None:
+            self.idle_cores()  # the hint covers the last window before the probe
+        if len(self.times) < self.window:
             return
         median = statistics.median(self.times)
-        slowed = self.reference is not None and median > self.slower * self.reference
+        slowed = self.best > 1 and self.reference is not None and median > self.slower * self.reference
         if self.until_probe <= 0 or slowed:
             self.reference = median
-            self._switch(self.max_threads + 1 - self.best)  # the other of 1 and max_threads
+            if self.best == 1 and self._other_core_busy():
+                self._lost()
+            else:
+                self._switch(self.max_threads + 1 - self.best)  # the other of 1 and max_threads
+
+    def _other_core_busy(self) -> bool:
+        free = self.idle_cores() if self.idle_cores is not None else None
+        return free is not None and free < 0.5  # beside our one thread, less than half a core stood idle
 
     def _probe_step(self, seconds: float) -> None:
         self.times.append(seconds)
@@ -93,4 +138,5 @@ class ThreadChooser:
         self._switch(self.best)
 
     def _switch(self, threads: int) -> None:
-        self.threads, self.times, self.skip = threads, [], True
+        self.skip = self.skip or threads != self.threads
+        self.threads, self.times = threads, []

@@ -59,8 +59,9 @@ def drive(chooser, clock, costs, steps):
 
 
 def chooser_and_clock(**options):
+    """A chooser on 2 cores timed by a fake clock, without /proc/stat's hint unless `idle_cores` is given."""
     clock = FakeClock()
-    return ThreadChooser(max_threads=2, clock=clock, **options), clock
+    return ThreadChooser(max_threads=2, clock=clock, **{"idle_cores": None, **options}), clock
 
 
 def probes(used):
@@ -198,10 +199,42 @@ def test_one_usable_core_means_one_thread(monkeypatch):
     monkeypatch.setattr(threads_module.os, "sched_getaffinity", lambda pid: {0}, raising=False)
     assert usable_threads() == 1
     clock = FakeClock()
-    chooser = ThreadChooser(clock=clock)
+    chooser = ThreadChooser(clock=clock, idle_cores=None)
     assert drive(chooser, clock, lambda n: QUIET, 300) == [1] * 300
     monkeypatch.setattr(threads_module.os, "sched_getaffinity", lambda pid: set(range(8)), raising=False)
     assert usable_threads() == 2  # more threads would only spin
+
+
+def test_no_probe_of_two_threads_while_proc_stat_says_the_other_core_is_busy():
+    """Busy (0.2 idle cores beside ours): every probe is skipped, gaps still double; once free it probes and wins."""
+    idle = {"cores": 0.2}
+    calls = []
+
+    def idle_cores():
+        calls.append(idle["cores"])
+        return idle["cores"]
+
+    chooser, clock = chooser_and_clock(idle_cores=idle_cores)
+    used = drive(chooser, clock, lambda n: QUIET, 800)
+    assert used == [1] * 800 and chooser.gap == 1600  # probes due after 8, 100, 200 and 400 steps: skipped
+    idle["cores"] = 0.9
+    used = drive(chooser, clock, lambda n: QUIET, 900)  # the next probe, 800 steps on
+    assert chooser.best == 2 and used[-100:].count(2) >= 91  # at most a probe of 1 thread (9 steps)
+    assert None not in calls
+
+
+def test_idle_cores_from_proc_stat(tmp_path, monkeypatch):
+    """Idle (+ iowait) jiffies over all jiffies, times the CPUs: 1.5 of 2 cores idle; None for other machines' counts."""
+    stat = tmp_path / "stat"
+    line = "cpu  {} 0 0 {} 0 0 0 0 0 0\ncpu0 0 0 0 0 0 0 0 0 0 0\ncpu1 0 0 0 0 0 0 0 0 0 0\nintr 1\n"
+    monkeypatch.setattr(threads_module.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    stat.write_text(line.format(100, 100))
+    idle = threads_module.IdleCores(str(stat))
+    stat.write_text(line.format(125, 175))  # 25 busy and 75 idle jiffies since
+    assert idle() == pytest.approx(1.5)
+    monkeypatch.setattr(threads_module.os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    assert idle() is None  # /proc/stat counts 2 CPUs, we may use 1
+    assert threads_module.IdleCores(str(tmp_path / "missing"))() is None
 
 
 class Raising(Fixed):
