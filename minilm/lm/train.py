@@ -6,7 +6,8 @@ the app can stream them to a chart. A `stop` event ends the run after the curren
 last event carries the model trained so far. The windows are the
 Windows tab's for the same context_length and stride; the last tenth of them give the validation loss, always measured on the true next-token task: with `shift=False`
 (the seed's mistake, y = x) the training loss falls to zero while that one does not.
-Not here: the model (`minilm.lm.model`).
+Steps run at 1 or 2 torch threads, as `minilm.lm.threads.ThreadChooser` measures; the losses are
+bitwise the same at either. Not here: the model (`minilm.lm.model`).
 """
 
 from __future__ import annotations
