@@ -272,7 +272,7 @@ def main() -> int:
     ref_val = median(r["val_loss"] for r in refs)
     fast = o_sps / r_sps >= TARGET_RATIO and abs(val - ref_val) <= 0.05
     print(verdict(fast, f"issue 13: {o_sps / r_sps:.2f}x the plain eager loop's steps/s at its default threads (target "
-                        f">= {TARGET_RATIO}x on a quiet machine{'; measured' + loaded if loaded else ''}), "
+                        f">= {TARGET_RATIO}x on a quiet machine{f'; measured with {args.load} busy loop(s)' if args.load else ''}), "
                         f"validation loss {val:.3f} against its {ref_val:.3f} (target within 0.05)"))
     return 0 if ok and fast else 1
 

@@ -33,7 +33,7 @@ def usable_threads() -> int:
 
 
 class IdleCores:
-    """`IdleCores()()`: how many cores stood idle, on average, since the last call (None: unknown).
+    """`IdleCores()()`: how many cores stood idle, on average, since the last call (None: unknown or too short).
 
     From /proc/stat; None when it is unreadable or counts other CPUs than this process may use (a
     container on a bigger host), since idle cores elsewhere are no use to us.
@@ -58,7 +58,7 @@ class IdleCores:
     def __call__(self) -> float | None:
         now, before = self._read(), self.last
         self.last = now
-        if now is None or before is None or now[1] <= before[1]:
+        if now is None or before is None or now[1] - before[1] < 10:  # jiffies of all CPUs: too short to tell
             return None
         return (now[0] - before[0]) / (now[1] - before[1]) * now[2]
 
@@ -94,6 +94,8 @@ class ThreadChooser:
         seconds, self.started = self.clock() - self.started, None
         if self.skip:
             self.skip = False
+            if self.threads == self.best and self.idle_cores is not None:
+                self.idle_cores()  # the hint for the first probe covers this count's first window, not the setup
         elif self.threads != self.best:
             self._probe_step(seconds)
         else:

@@ -235,6 +235,10 @@ def test_idle_cores_from_proc_stat(tmp_path, monkeypatch):
     monkeypatch.setattr(threads_module.os, "sched_getaffinity", lambda pid: {0}, raising=False)
     assert idle() is None  # /proc/stat counts 2 CPUs, we may use 1
     assert threads_module.IdleCores(str(tmp_path / "missing"))() is None
+    monkeypatch.setattr(threads_module.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    idle = threads_module.IdleCores(str(stat))
+    stat.write_text(line.format(130, 179))  # 9 jiffies since
+    assert idle() is None
 
 
 class Raising(Fixed):
