@@ -15,16 +15,36 @@ from minilm.lang import Problem
 from minilm.lm.settings import ModelConfig
 
 
+class LayerNorm(nn.Module):
+    """`nn.LayerNorm` whose gradients do not depend on torch's thread count.
+
+    nn.LayerNorm's backward sums the weight and bias gradients over rows in per-thread chunks, so
+    1 and 2 threads differ in the last bits and so do whole runs; here autograd's `* weight + bias`
+    sums them, in the same order at any thread count (checked up to the Train tab's largest sizes,
+    tests/lm/test_threads.py). Same parameters (`weight`, `bias`); the forward equals nn.LayerNorm's
+    up to float rounding.
+    """
+
+    def __init__(self, dim: int, *, eps: float = 1e-5):
+        super().__init__()
+        self.dim, self.eps = dim, eps
+        self.weight = nn.Parameter(torch.ones(dim))
+        self.bias = nn.Parameter(torch.zeros(dim))
+
+    def forward(self, x):
+        return F.layer_norm(x, (self.dim,), eps=self.eps) * self.weight + self.bias
+
+
 class Block(nn.Module):
     """Pre-norm transformer block: x + attention(norm(x)), then x + mlp(norm(x))."""
 
     def __init__(self, config: ModelConfig):
         super().__init__()
         self.n_heads = config.n_heads
-        self.norm1 = nn.LayerNorm(config.embedding_dim)
+        self.norm1 = LayerNorm(config.embedding_dim)
         self.qkv = nn.Linear(config.embedding_dim, 3 * config.embedding_dim)
         self.proj = nn.Linear(config.embedding_dim, config.embedding_dim)
-        self.norm2 = nn.LayerNorm(config.embedding_dim)
+        self.norm2 = LayerNorm(config.embedding_dim)
         self.mlp = nn.Sequential(nn.Linear(config.embedding_dim, 4 * config.embedding_dim), nn.GELU(), nn.Linear(4 * config.embedding_dim, config.embedding_dim))
         self.dropout = config.dropout
 
@@ -51,7 +71,7 @@ class TinyLM(nn.Module):
             self.tokens = nn.Embedding(config.vocab_size, config.embedding_dim)
             self.positions = nn.Embedding(config.context_length, config.embedding_dim)
             self.blocks = nn.ModuleList(Block(config) for _ in range(config.n_blocks))
-            self.norm = nn.LayerNorm(config.embedding_dim)
+            self.norm = LayerNorm(config.embedding_dim)
             self.head = nn.Linear(config.embedding_dim, config.vocab_size, bias=False)
         generator = torch.Generator().manual_seed(seed)  # every weight is drawn again from here
         for module in self.modules():

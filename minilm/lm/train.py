@@ -6,7 +6,8 @@ the app can stream them to a chart. A `stop` event ends the run after the curren
 last event carries the model trained so far. The windows are the
 Windows tab's for the same context_length and stride; the last tenth of them give the validation loss, always measured on the true next-token task: with `shift=False`
 (the seed's mistake, y = x) the training loss falls to zero while that one does not.
-Not here: the model (`minilm.lm.model`).
+Steps run at 1 or 2 torch threads, as `minilm.lm.threads.ThreadChooser` measures; the losses are
+bitwise the same at either. Not here: the model (`minilm.lm.model`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from torch.nn import functional as F
 
 from minilm.lm.model import TinyLM
 from minilm.lm.settings import TrainConfig, TrainSettings, split_windows
+from minilm.lm.threads import ThreadChooser
 from minilm.windows.loader import create_data_loader
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ class TrainEvent:
     done: bool = False
     stopped: str = ""  # why it ended early: "stopped" (asked to), "diverged" (the loss became NaN or infinite)
     model: TinyLM | None = None  # on the last event only (also when stopped)
+    threads: int = 1  # torch threads of the last step (`ThreadChooser`); the losses do not depend on it
 
 
 def training_batches(ids, config: TrainConfig) -> Iterator:
@@ -57,11 +60,24 @@ def lr_at(step: int, config: TrainConfig) -> float:
     return config.lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, progress))))
 
 
-def train(ids: list[int], vocab_size: int, config: TrainConfig, *, stop: threading.Event | None = None) -> Iterator[TrainEvent]:
+def train(ids: list[int], vocab_size: int, config: TrainConfig, *, stop: threading.Event | None = None,
+          chooser: ThreadChooser | None = None) -> Iterator[TrainEvent]:
     """Train a fresh `TinyLM` on the windows of `ids`; yields a `TrainEvent` at step 0 and every `report_every` steps.
 
-    The model starts from `TinyLM(config, seed=config.seed)`, so `untrained(model)` rebuilds it.
+    The model starts from `TinyLM(config, seed=config.seed)`, so `untrained(model)` rebuilds it. Steps run
+    at the thread count `chooser` picks (by default a fresh `ThreadChooser`: 2 while both cores are free);
+    the caller's count is back whenever the generator yields, ends, is closed or raises.
     """
+    previous = torch.get_num_threads()
+    try:
+        for event in _train(ids, vocab_size, config, stop, chooser or ThreadChooser()):
+            torch.set_num_threads(previous)  # the caller's code between events runs at its own count
+            yield event
+    finally:
+        torch.set_num_threads(previous)
+
+
+def _train(ids, vocab_size, config, stop, chooser):
     val_ids = split_windows(len(ids), context_length=config.context_length, stride=config.stride,
                             val_fraction=config.val_fraction).val_ids(ids)
     model = TinyLM(config.model_config(vocab_size), seed=config.seed)
@@ -77,9 +93,10 @@ def train(ids: list[int], vocab_size: int, config: TrainConfig, *, stop: threadi
     if stop is not None and stop.is_set():
         yield _event(0, None, val_loss, True, lr_at(0, config), start, config, done=True, stopped="stopped", model=model)
         return
-    step, loss = 0, float("nan")
+    step, loss, threads = 0, float("nan"), 1
     for step in range(1, config.steps + 1):
         x, y = next(batches)
+        threads = chooser.start_step()
         lr = lr_at(step - 1, config)
         for group in optimizer.param_groups:
             group["lr"] = lr
@@ -89,23 +106,26 @@ def train(ids: list[int], vocab_size: int, config: TrainConfig, *, stop: threadi
         loss_t = F.cross_entropy(logits.reshape(-1, vocab_size), target.reshape(-1))
         loss = float(loss_t.detach())
         if not math.isfinite(loss):
-            yield _event(step, loss, val_loss, False, lr, start, config, done=True, stopped="diverged", model=model)
+            yield _event(step, loss, val_loss, False, lr, start, config, done=True, stopped="diverged", model=model,
+                         threads=threads)
             return
         optimizer.zero_grad(set_to_none=True)
         loss_t.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), config.clip, foreach=True)
         optimizer.step()
+        chooser.end_step()  # evaluations are not step times
         fresh = step % config.eval_every == 0 or step == config.steps
         if fresh:
             val_loss = evaluate(model, val_ids, config)
         if stop is not None and stop.is_set():
             if not fresh:  # the status then says where the model it keeps stands
                 val_loss = evaluate(model, val_ids, config)
-            yield _event(step, loss, val_loss, True, lr, start, config, done=True, stopped="stopped", model=model)
+            yield _event(step, loss, val_loss, True, lr, start, config, done=True, stopped="stopped", model=model,
+                         threads=threads)
             return
         if step % config.report_every == 0 and step != config.steps:
-            yield _event(step, loss, val_loss, fresh, lr, start, config)
-    yield _event(step, loss, val_loss, True, lr, start, config, done=True, model=model)
+            yield _event(step, loss, val_loss, fresh, lr, start, config, threads=threads)
+    yield _event(step, loss, val_loss, True, lr, start, config, done=True, model=model, threads=threads)
 
 
 def _event(step, loss, val_loss, fresh, lr, start, config, **final) -> TrainEvent:
