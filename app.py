@@ -31,7 +31,7 @@ def build_demo() -> gr.Blocks:
             with gr.Tab(T("tab_embeddings"), id="embeddings") as embeddings_tab:
                 embeddings = build_embeddings_tab()
             with gr.Tab(T("tab_train"), id="train") as train_tab:
-                train = build_train_tab(prompt, window_fields)
+                train = build_train_tab(prompt, window_fields, train_tab)
         tab_items = {"tokens": tokens_tab, "windows": windows_tab, "embeddings": embeddings_tab, "train": train_tab}
         wire_links(demo, header, tabs, tab_items, [tokens, windows, embeddings, train])
         wire_selection(demo, tokens, windows, embeddings, train, tokens.fields["select"])

@@ -72,9 +72,11 @@ def embeddings_code_view(**values) -> str:
 
 
 def embeddings_shown(request: gr.Request = None, **values):
-    """`embeddings_traced`'s outputs and the code, in one event: every event costs the page a walk over
-    all its outputs (bench/page_latency.py)."""
-    return *embeddings_traced(request, **values), embeddings_code_view(**values)
+    """`embeddings_traced`'s outputs, the code, and the neighbours of the token it picks (the first), in
+    one event: every event costs the page a walk over all its outputs (bench/page_latency.py)."""
+    shown = embeddings_traced(request, **values)
+    token = shown[3].get("value")  # the dropdown's update: the first token, None after an error
+    return *shown, embeddings_code_view(**values), *neighbours_view(token, request, **values)
 
 
 def a3_button(err: Exception, lang: str):
@@ -200,7 +202,8 @@ def build_embeddings_tab():
               "embedding_dim": embedding_dim, "seed": seed, "dims": dims, "pca": pca, "positions": positions,
               "lines": lines, "hand": hand}
     traced = gr.State(None)
-    view = dict(fn=embeddings_shown, inputs_kwargs=fields, outputs=[note, scatter, heatmap, token, fix, traced, code])
+    view = dict(fn=embeddings_shown, inputs_kwargs=fields,
+                outputs=[note, scatter, heatmap, token, fix, traced, code, neighbour_table, neighbour_note])
     near = dict(fn=neighbours_view, inputs_kwargs={**fields, "token": token}, outputs=[neighbour_table, neighbour_note],
                 api_visibility="undocumented")
     controls = dict(fn=controls_view, inputs=[vectors, pca, hand], outputs=[*(fields[k] for k in CONTROLLED), hand],
@@ -217,12 +220,11 @@ def build_embeddings_tab():
     gr.on([vectors.change, pca.change], **controls, api_name="emb_controls", trigger_mode="multiple")
     # One deferred listener for every field: typing (and dragging) redraws as it goes, dropping the values
     # a busy server has not reached yet, and a view never overwrites a later one (two listeners could
-    # finish out of order and leave the page showing older settings). It brings the code with it.
+    # finish out of order and leave the page showing older settings). It brings the code and the neighbours.
     viewed = gr.on([vectors.change, text.change, text_b.change, dims.change, seed.change, embedding_dim.change,
                     tokenizer.change, table_tokenizer.change, pca.change, positions.change, lines.change, hand.input],
                    **view, api_name="embeddings_view", api_visibility="undocumented", trigger_mode="always_last",
                    show_progress="minimal")
-    viewed.then(api_name="neighbours_after_view", **{**near, "show_progress": "hidden"})
     views = [viewed]
     fix.click(a3_fix, dims, embedding_dim, api_name="emb_a3_fix", api_visibility="private")
     token.input(api_name="neighbours", **near)
@@ -230,9 +232,7 @@ def build_embeddings_tab():
 
     def refresh(load):
         load.then(**controls, api_name="emb_controls_load")
-        loaded = load.then(**view, api_name="embeddings_view_load", api_visibility="private")
-        loaded.then(api_name="neighbours_after_load", **near)
-        views.append(loaded)
+        views.append(load.then(**view, api_name="embeddings_view_load", api_visibility="private"))
 
     shows = {"scatter": scatter, "heatmap": heatmap, "selected": selected, "neighbours": selected_near, "table": neighbour_table}
     return TabParts(refresh, {"vectors": vectors, "dims": dims, "embedding_dim": embedding_dim}, traced=traced, views=views,

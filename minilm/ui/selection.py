@@ -17,6 +17,7 @@ import gradio as gr
 
 from minilm.tokens.selection import Selection
 from minilm.ui.marks import LOCAL, SHOWN, marks, positions_in, streams  # noqa: F401 - the page's names for them
+from minilm.ui.page import LINK_QUERY_JS
 
 PICK = re.compile(r"(tokens|gemma|windows|train|vocab) (\d{1,7})|(emb|ba) (\d{1,2}) (\d{1,4})")
 
@@ -29,6 +30,7 @@ PICK_JS = """() => {
   const send = (value) => {
     const box = document.querySelector('#mlm-pick textarea, #mlm-pick input');
     if (!box) return;
+    window.__minilmSelected = true;  // from now on the views' marks are redrawn (MARKS_GATE_JS)
     box.value = value;
     box.dispatchEvent(new Event('input', {bubbles: true}));
   };
@@ -47,6 +49,15 @@ PICK_JS = """() => {
   }));
   setInterval(bind, 300);
 }"""
+
+
+# Before the marks that follow each view, in the browser: nothing selected yet (no pick on this page, no
+# select= in its link), nothing to mark, and the marks' server event is skipped (its failure ends the
+# chain quietly). Each server event costs the page a walk over every output it ever drew (bench/page_latency.py).
+MARKS_GATE_JS = f"""() => {{
+  if (!window.__minilmSelected && !new URLSearchParams(({LINK_QUERY_JS})()).get('select')) throw new Error('minilm: nothing selected to mark');
+  return [];
+}}"""
 
 
 def parse_pick(value) -> tuple[str, tuple[int, ...]] | None:
@@ -139,7 +150,7 @@ def wire_selection(demo: gr.Blocks, tokens, windows, embeddings, train, select_f
     again = dict(fn=marks, inputs=[selection, *traced], outputs=shows, api_visibility="private", show_progress="hidden",
                  trigger_mode="always_last")
     for n, event in enumerate([*tokens.views, *windows.views, *embeddings.views, *train.views]):
-        event.then(**again, api_name=f"marks_{n}")
+        event.then(None, js=MARKS_GATE_JS, api_visibility="private", api_name=f"marks_gate_{n}").success(**again, api_name=f"marks_{n}")
     select_field.change(restore, [select_field, selection, *traced], [selection, *shows], api_name="select_from_link",
                         api_visibility="private", show_progress="hidden")
     # The dropdown's neighbours table (a gr.Dataframe): a click on a row picks that neighbour by its id.

@@ -217,9 +217,9 @@ def _follow_js(allowed: set | None = None) -> str:
     return f"(value) => {json.dumps(sorted(allowed))}.includes(value) ? value : {{__type__: 'update'}}"
 
 
-def build_train_tab(prompt: gr.Textbox, windows: dict):
-    """Lay out the tab; `windows` are the Windows tab's components, whose settings this tab follows.
-    Returns its `TabParts` (a link sets `steps`)."""
+def build_train_tab(prompt: gr.Textbox, windows: dict, tab: gr.Tab):
+    """Lay out the tab (inside `tab`); `windows` are the Windows tab's components, whose settings this tab
+    follows. Returns its `TabParts` (a link sets `steps`)."""
     model = gr.State(None)
     gr.Markdown(T("train_what"), elem_classes="mlm-prose")
     with gr.Row():
@@ -296,7 +296,10 @@ def build_train_tab(prompt: gr.Textbox, windows: dict):
                              api_visibility="private", api_name=f"follow_{name}")
     source.change(lambda s: gr.update(visible=s == "file"), source, path, api_name="train_show_file", api_visibility="private")
     shown = dict(fn=settings_view, inputs_kwargs=fields, outputs=[used, code], api_visibility="private", show_progress="hidden")
-    gr.on([c.change for c in fields.values()], **shown, api_name="train_windows")
+    # Redrawn when a visitor edits this tab or opens it, not on every change: the values the Windows and
+    # Tokens tabs hand over while this tab is hidden would each cost a server event (`settings_view`).
+    own = [c.input for name, c in fields.items() if name not in ("text", "path")] + [path.change, tab.select]
+    gr.on(own, **shown, api_name="train_windows")
     # Armed at the click, before the run waits in the queue, so Stop works on a queued run too.
     run = dict(fn=train_view, inputs_kwargs=fields, outputs=[status, chart, model], concurrency_limit=1, concurrency_id="train")
     views = [start.click(arm_stop, None, None, api_name="train_arm", api_visibility="private", concurrency_limit=None,
@@ -306,8 +309,9 @@ def build_train_tab(prompt: gr.Textbox, windows: dict):
                show_progress="hidden")
     # One click sets A4 up and runs it, in one chain: a Start clicked the moment the boxes change could
     # still send the old values (seen under load: the boxes showed 0 and 2, the run got 2 and 600).
-    views.append(a4.click(lambda: (0, 2), None, [n_blocks, steps], api_name="train_a4", api_visibility="private", show_progress="hidden",
-                          ).then(arm_stop, None, None, api_name="train_a4_arm", api_visibility="private", concurrency_limit=None,
+    a4_set = a4.click(lambda: (0, 2), None, [n_blocks, steps], api_name="train_a4", api_visibility="private", show_progress="hidden")
+    a4_set.then(**shown, api_name="train_windows_a4")
+    views.append(a4_set.then(arm_stop, None, None, api_name="train_a4_arm", api_visibility="private", concurrency_limit=None,
                                  show_progress="hidden").then(**run, api_name="train_a4_view", api_visibility="private"))
     # The page's Sample, Before/after and Next token read the session's model, which API and MCP calls do
     # not share: private here; `sample` and `next_token` are their session-free API (and MCP) twins.
