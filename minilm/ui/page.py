@@ -153,6 +153,7 @@ class TabParts:
     traced: object = None  # a gr.State: what the tab drew, for the selection to mark again (issue 14)
     views: list = field(default_factory=list)  # the events that redraw the tab (refresh adds its own)
     shows: dict = field(default_factory=dict)  # name -> component a selection redraws
+    starts: list = field(default_factory=list)  # buttons that train a model (the marks then draw its text)
 
 
 @dataclass
@@ -257,11 +258,14 @@ def wire_links(demo: gr.Blocks, header: Header, tabs: gr.Tabs, tab_items: dict, 
                api_name="copy_link")
     with gr.Row(elem_classes="mlm-prose"):
         download = gr.Button(T("download_notebook"), size="sm", scale=0, elem_id="download-notebook")
-        notebook = gr.File(label=T("notebook_file_label"), interactive=False, height=60, elem_id="notebook-file", scale=4)
+        # Shown once there is a notebook: an empty gr.File draws a tall drop zone a learner could take for an upload.
+        notebook = gr.File(label=T("notebook_file_label"), interactive=False, height=60, elem_id="notebook-file", scale=4,
+                           visible=False)
     notebook_note = gr.Markdown(elem_id="notebook-note")
 
     def on_download(tab: str, lang: str, *values):
-        return notebook_file(tab, lang, keys, list(values))
+        path, note = notebook_file(tab, lang, keys, list(values))
+        return gr.update(value=path, visible=path is not None), note
 
     download.click(on_download, [current, header.lang, *fields.values()], [notebook, notebook_note], api_visibility="private",
                    api_name="download_notebook")

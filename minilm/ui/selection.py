@@ -52,12 +52,16 @@ PICK_JS = """() => {
 
 
 # Before the marks that follow each view, in the browser: nothing selected yet (no pick on this page, no
-# select= in its link), nothing to mark, and the marks' server event is skipped (its failure ends the
-# chain quietly). Each server event costs the page a walk over every output it ever drew (bench/page_latency.py).
+# select= in its link) and no model trained here (whose clickable text the marks draw), so nothing to
+# draw, and the marks' server event is skipped (the gate's failure ends the chain quietly). Each server
+# event costs the page a walk over every output it ever drew (bench/page_latency.py).
 MARKS_GATE_JS = f"""() => {{
-  if (!window.__minilmSelected && !new URLSearchParams(({LINK_QUERY_JS})()).get('select')) throw new Error('minilm: nothing selected to mark');
+  if (!window.__minilmSelected && !window.__minilmTrained && !new URLSearchParams(({LINK_QUERY_JS})()).get('select'))
+    throw new Error('minilm: nothing selected to mark');
   return [];
 }}"""
+# On Start and A4: from then on the marks draw the trained model's text (MARKS_GATE_JS).
+TRAINED_JS = "() => { window.__minilmTrained = true; return []; }"
 
 
 def parse_pick(value) -> tuple[str, tuple[int, ...]] | None:
@@ -149,6 +153,8 @@ def wire_selection(demo: gr.Blocks, tokens, windows, embeddings, train, select_f
     # them (a "once" chain would be skipped and leave the view unmarked).
     again = dict(fn=marks, inputs=[selection, *traced], outputs=shows, api_visibility="private", show_progress="hidden",
                  trigger_mode="always_last")
+    for n, button in enumerate(train.starts):
+        button.click(None, js=TRAINED_JS, api_visibility="private", api_name=f"trained_{n}")
     for n, event in enumerate([*tokens.views, *windows.views, *embeddings.views, *train.views]):
         event.then(None, js=MARKS_GATE_JS, api_visibility="private", api_name=f"marks_gate_{n}").success(**again, api_name=f"marks_{n}")
     select_field.change(restore, [select_field, selection, *traced], [selection, *shows], api_name="select_from_link",

@@ -234,7 +234,7 @@ def build_train_tab(prompt: gr.Textbox, windows: dict, tab: gr.Tab):
         with gr.Column(scale=3):
             with gr.Row():
                 context_length = gr.Slider(1, MAX_CONTEXT, value=12, step=1, label="context_length", elem_id="train-context")
-                stride = gr.Slider(1, 256, value=12, step=1, label="stride")
+                stride = gr.Slider(1, 256, value=12, step=1, label="stride", elem_id="train-stride")
                 batch_size = gr.Slider(1, MAX_BATCH, value=32, step=1, label="batch_size")
             with gr.Row():
                 n_blocks = gr.Slider(0, MAX_BLOCKS, value=2, step=1, label=T("n_blocks_label"), elem_id="train-blocks")
@@ -335,4 +335,4 @@ def build_train_tab(prompt: gr.Textbox, windows: dict, tab: gr.Tab):
     shows = {"text": inspect_text, "note": inspect_note, "next": inspect_next, "attention": attention, "before_after": emb_plot,
              "drawn": drawn}
     # a link sets how long to train (a notebook from it trains as long)
-    return TabParts(refresh, {"steps": steps}, traced=model, views=views, shows=shows)
+    return TabParts(refresh, {"steps": steps}, traced=model, views=views, shows=shows, starts=[start, a4])

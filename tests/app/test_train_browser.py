@@ -140,3 +140,33 @@ def test_a4_seed_chart_and_status_in_turkish(browser, app_url):
     assert "Yerel BPE" in page.locator("#train-windows").inner_text()
     page.locator("#train-chart").screenshot(path="/tmp/minilm_train_chart_tr.png")
     context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "tr"])
+def test_the_tab_follows_the_windows_tab_when_opened(browser, app_url, lang):
+    """Windows set to context_length 8, stride 4 on the Windows tab: opening Train shows the same values
+    and a note that counts their windows (the loader's formula on the corpus, Babel's numbers). The copy
+    happens in the browser and the note is redrawn when the tab opens (bench/page_latency.py)."""
+    from minilm import get_tokenizer
+    from minilm.assets import corpus_text
+    from minilm.windows.loader import count_windows
+
+    words = {**EN, **TR} if lang == "tr" else EN
+    context, page = open_train(browser, app_url, lang)
+    try:
+        page.get_by_role("tab", name=words["tab_windows"], exact=True).click()
+        for elem_id, value in (("windows-stride", 4), ("windows-context", 8)):
+            type_number(page, elem_id, value)
+        n = count_windows(len(get_tokenizer("bpe").encode_long(corpus_text())), 8, 4)
+        page.wait_for_function("() => (document.querySelector('#windows-summary')?.innerText || '').includes('[1, 8]')",
+                               timeout=WAIT_MS)
+        page.get_by_role("tab", name=words["tab_train"], exact=True).click()
+        shown = format_decimal(n, locale="tr_TR" if lang == "tr" else "en_US")
+        try:
+            page.wait_for_function("n => document.querySelector('#train-windows').innerText.includes(n)", arg=shown, timeout=WAIT_MS)
+        except PlaywrightTimeout:
+            pass
+        assert shown in page.locator("#train-windows").inner_text()
+        assert [page.locator(f"#{i} input[type=number]").input_value() for i in ("train-context", "train-stride")] == ["8", "4"]
+    finally:
+        context.close()
