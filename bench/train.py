@@ -48,16 +48,8 @@ torch.set_num_threads(1)
 from minilm.assets import corpus_text
 from minilm import get_tokenizer
 from minilm.lm.settings import TrainConfig
+from minilm.lm.threads import HeldThreads as Held  # a chooser that keeps one thread count (the variants)
 from minilm.lm.train import train
-
-class Held:  # a chooser that keeps one thread count (the variants)
-    def __init__(self, threads):
-        self.threads = threads
-    def start_step(self):
-        torch.set_num_threads(self.threads)
-        return self.threads
-    def end_step(self):
-        pass
 
 ids = get_tokenizer("bpe").encode_long(corpus_text())
 config = TrainConfig(steps={steps})

@@ -142,3 +142,17 @@ class ThreadChooser:
     def _switch(self, threads: int) -> None:
         self.skip = self.skip or threads != self.threads
         self.threads, self.times = threads, []
+
+
+class HeldThreads:
+    """A chooser that keeps one thread count: `train(..., chooser=HeldThreads(1))` runs as the app did before."""
+
+    def __init__(self, threads: int):
+        self.threads = threads
+
+    def start_step(self) -> int:
+        torch.set_num_threads(self.threads)
+        return self.threads
+
+    def end_step(self) -> None:
+        pass

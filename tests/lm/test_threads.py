@@ -14,7 +14,7 @@ from minilm.assets import corpus_text
 from minilm.lm import threads as threads_module
 from minilm.lm.model import LayerNorm, TinyLM
 from minilm.lm.settings import MAX_BATCH, MAX_CONTEXT, MAX_EMBEDDING_DIM, TrainConfig
-from minilm.lm.threads import ThreadChooser, usable_threads
+from minilm.lm.threads import HeldThreads, ThreadChooser, usable_threads
 from minilm.lm.train import train
 
 SMALL = {"n_blocks": 2, "embedding_dim": 32, "context_length": 16, "stride": 8, "batch_size": 16, "eval_every": 7,
@@ -114,18 +114,7 @@ def test_one_step_is_bitwise_the_same_at_1_and_2_threads(sizes):
     assert [name for name in grads1 if not torch.equal(grads1[name], grads2[name])] == []
 
 
-class Fixed:
-    """A chooser that always picks `threads`."""
-
-    def __init__(self, threads):
-        self.threads = threads
-
-    def start_step(self):
-        torch.set_num_threads(self.threads)
-        return self.threads
-
-    def end_step(self):
-        pass
+Fixed = HeldThreads  # a chooser that always picks `threads`
 
 
 class Alternating(Fixed):
