@@ -62,6 +62,8 @@ MARKS_GATE_JS = f"""() => {{
 }}"""
 # On Start and A4: from then on the marks draw the trained model's text (MARKS_GATE_JS).
 TRAINED_JS = "() => { window.__minilmTrained = true; return []; }"
+# A neighbour row picked (its pick travels through the server, not PICK_JS's send).
+SELECTED_JS = "() => { window.__minilmSelected = true; return []; }"
 
 
 def parse_pick(value) -> tuple[str, tuple[int, ...]] | None:
@@ -162,6 +164,7 @@ def wire_selection(demo: gr.Blocks, tokens, windows, embeddings, train, select_f
     # The dropdown's neighbours table (a gr.Dataframe): a click on a row picks that neighbour by its id.
     embeddings.shows["table"].select(pick_row, embeddings.shows["table"], box, api_name="pick_neighbour", api_visibility="private",
                                      show_progress="hidden")
+    embeddings.shows["table"].select(None, js=SELECTED_JS, api_visibility="private", api_name="picked_neighbour")
     demo.load(None, js=PICK_JS, api_visibility="private", api_name="pick_bridge")
 
 

@@ -217,6 +217,11 @@ def _follow_js(allowed: set | None = None) -> str:
     return f"(value) => {json.dumps(sorted(allowed))}.includes(value) ? value : {{__type__: 'update'}}"
 
 
+def _follow_all_js(allowed: set) -> str:
+    """`_follow_js` for all of `FOLLOWED` at once: [source, tokenizer, context_length, stride]."""
+    return f"(source, tokenizer, ...rest) => [source, ({_follow_js(allowed)})(tokenizer), ...rest]"
+
+
 def build_train_tab(prompt: gr.Textbox, windows: dict, tab: gr.Tab):
     """Lay out the tab (inside `tab`); `windows` are the Windows tab's components, whose settings this tab
     follows. Returns its `TabParts` (a link sets `steps`)."""
@@ -332,7 +337,14 @@ def build_train_tab(prompt: gr.Textbox, windows: dict, tab: gr.Tab):
         load.then(inspect_headers, inspect_next, inspect_next, api_name="inspect_headers", api_visibility="private")
         return load.then(**shown, api_name="train_windows_load")
 
+    def linked(load):
+        # A link's Windows values reach this tab by the copies above, which may land after the load's note
+        # (a link into Train showed context_length 12's windows): copy them first, then redraw the note.
+        copied = load.then(None, [windows[n] for n in FOLLOWED], [fields[n] for n in FOLLOWED], js=_follow_all_js(local),
+                           api_visibility="private", api_name="train_follow_link")
+        copied.then(**shown, api_name="train_windows_link")
+
     shows = {"text": inspect_text, "note": inspect_note, "next": inspect_next, "attention": attention, "before_after": emb_plot,
              "drawn": drawn}
     # a link sets how long to train (a notebook from it trains as long)
-    return TabParts(refresh, {"steps": steps}, traced=model, views=views, shows=shows, starts=[start, a4])
+    return TabParts(refresh, {"steps": steps}, traced=model, views=views, shows=shows, starts=[start, a4], linked=linked)

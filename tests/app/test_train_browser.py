@@ -170,3 +170,33 @@ def test_the_tab_follows_the_windows_tab_when_opened(browser, app_url, lang):
         assert [page.locator(f"#{i} input[type=number]").input_value() for i in ("train-context", "train-stride")] == ["8", "4"]
     finally:
         context.close()
+
+
+def test_a_link_into_the_tab_describes_its_own_windows(browser, app_url):
+    """A link that opens Train with context_length 5 and stride 3 (a review found the note and the code
+    still describing 12 and 12): the sliders, the note's count (the loader's formula, Turkish numbers)
+    and the code all say 5 and 3."""
+    from minilm import get_tokenizer
+    from minilm.assets import corpus_text
+    from minilm.windows.loader import count_windows
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="tr-TR")
+    block_off_host(context, app_url)
+    page = context.new_page()
+    try:
+        page.goto(f"{app_url}?lang=tr&tab=train&context_length=5&stride=3&steps=50")
+        page.wait_for_selector("#train-start", timeout=WAIT_MS)
+        n = format_decimal(count_windows(len(get_tokenizer("bpe").encode_long(corpus_text())), 5, 3), locale="tr_TR")
+        try:
+            page.wait_for_function("n => (document.querySelector('#train-windows')?.innerText || '').includes(n)", arg=n,
+                                   timeout=WAIT_MS)
+        except PlaywrightTimeout:
+            pass
+        assert n in page.locator("#train-windows").inner_text()
+        assert [page.locator(f"#{i} input[type=number]").input_value() for i in ("train-context", "train-stride")] == ["5", "3"]
+        page.get_by_text(TR["show_code"]).last.click()
+        page.wait_for_function("() => (document.querySelector('#train-code .cm-content')?.innerText || '').includes('stride=3')",
+                               timeout=WAIT_MS)
+        assert "context_length=5, stride=3" in page.locator("#train-code .cm-content").inner_text()
+    finally:
+        context.close()
