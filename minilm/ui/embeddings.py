@@ -75,8 +75,9 @@ def embeddings_shown(request: gr.Request = None, **values):
     """`embeddings_traced`'s outputs, the code, and the neighbours of the token it picks (the first), in
     one event: every event costs the page a walk over all its outputs (bench/page_latency.py)."""
     shown = embeddings_traced(request, **values)
-    token = shown[3].get("value")  # the dropdown's update: the first token, None after an error
-    return *shown, embeddings_code_view(**values), *neighbours_view(token, request, **values)
+    token, traced = shown[3].get("value"), shown[-1]  # the dropdown's first token; None (both) after an error
+    near = _neighbours(token, lambda: (traced.settings, traced.shown), language(request))
+    return *shown, embeddings_code_view(**values), *near
 
 
 def a3_button(err: Exception, lang: str):
@@ -93,18 +94,27 @@ def a3_fix(dims: str) -> int:
 
 def neighbours_view(token: str | None = None, request: gr.Request = None, **values):
     """The nearest tokens to the chosen one ("set:position"), by cosine in the full space of its table."""
+    lang = language(request)
+
+    def shown():
+        settings = EmbeddingSettings(**values)
+        return settings, vector_sets(settings, wait=False, lang=lang)
+
+    return _neighbours(token, shown, lang)
+
+
+def _neighbours(token: str | None, shown, lang: str):
+    """(table, note) for `token` of the vectors `shown()` gives as (settings, VectorSets)."""
     import pandas as pd
 
-    lang = language(request)
     headers = [say(k, lang) for k in ("emb_col_token", "emb_col_id", "emb_col_cosine")]
     try:
         if not token:
             raise Problem("choose_token")
-        settings = EmbeddingSettings(**values)
+        settings, vectors = shown()
         which, i = (int(p) for p in token.split(":"))
-        chosen = vector_sets(settings, wait=False, lang=lang).sets[which]
         index = NEIGHBOURS.ready() if settings.vectors == "gemma" else None
-        found = neighbours(settings, chosen, i, index=index, wait=False)
+        found = neighbours(settings, vectors.sets[which], i, index=index, wait=False)
     except ValueError as err:
         return pd.DataFrame([], columns=headers), problem(err, lang)
     rows = [[visible(t), j, number(c, lang, ".3f")] for t, j, c in found]

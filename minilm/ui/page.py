@@ -154,7 +154,6 @@ class TabParts:
     views: list = field(default_factory=list)  # the events that redraw the tab (refresh adds its own)
     shows: dict = field(default_factory=dict)  # name -> component a selection redraws
     starts: list = field(default_factory=list)  # buttons that train a model (the marks then draw its text)
-    linked: Callable | None = None  # linked(load) chains what only a page load (a link) needs
 
 
 @dataclass
@@ -289,9 +288,6 @@ def wire_links(demo: gr.Blocks, header: Header, tabs: gr.Tabs, tab_items: dict, 
             part.refresh(event)
         for refresh in then:
             refresh(event)
-    for part in parts:
-        if part.linked is not None:
-            part.linked(load)
     demo.unload(forget_language)
 
 

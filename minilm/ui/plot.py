@@ -69,6 +69,3 @@ class Plot(gr.HTML):
         if isinstance(value, dict):  # a figure as a dict (to_dict())
             return pio.to_json(value, validate=False)
         raise TypeError(f"Plot shows a plotly Figure or None, not {type(value).__name__}")
-
-    def api_info(self) -> dict:
-        return {"type": "string", "description": "the figure as Plotly JSON"}

@@ -217,9 +217,14 @@ def _follow_js(allowed: set | None = None) -> str:
     return f"(value) => {json.dumps(sorted(allowed))}.includes(value) ? value : {{__type__: 'update'}}"
 
 
-def _follow_all_js(allowed: set) -> str:
-    """`_follow_js` for all of `FOLLOWED` at once: [source, tokenizer, context_length, stride]."""
-    return f"(source, tokenizer, ...rest) => [source, ({_follow_js(allowed)})(tokenizer), ...rest]"
+def _follow_once_js(allowed: set) -> str:
+    """`_follow_js` for all of `FOLLOWED` at once ([source, tokenizer, context_length, stride]), on the page's
+    first load only: after a language switch the values stay as the visitor left them."""
+    return f"""(source, tokenizer, ...rest) => {{
+  if (window.__minilmTrainFollowed) return [source, tokenizer, ...rest].map(() => ({{__type__: 'update'}}));
+  window.__minilmTrainFollowed = true;
+  return [source, ({_follow_js(allowed)})(tokenizer), ...rest];
+}}"""
 
 
 def build_train_tab(prompt: gr.Textbox, windows: dict, tab: gr.Tab):
@@ -335,16 +340,13 @@ def build_train_tab(prompt: gr.Textbox, windows: dict, tab: gr.Tab):
         load.then(table_headers, [tiny_table, gemma_table], [tiny_table, gemma_table], api_name="next_token_headers",
                   api_visibility="private")
         load.then(inspect_headers, inspect_next, inspect_next, api_name="inspect_headers", api_visibility="private")
-        return load.then(**shown, api_name="train_windows_load")
-
-    def linked(load):
-        # A link's Windows values reach this tab by the copies above, which may land after the load's note
-        # (a link into Train showed context_length 12's windows): copy them first, then redraw the note.
-        copied = load.then(None, [windows[n] for n in FOLLOWED], [fields[n] for n in FOLLOWED], js=_follow_all_js(local),
-                           api_visibility="private", api_name="train_follow_link")
-        copied.then(**shown, api_name="train_windows_link")
+        # A link's Windows values reach this tab by the copies above, which may land after the note (a link
+        # into Train showed context_length 12's windows): copy them first, then redraw the note.
+        copied = load.then(None, [windows[n] for n in FOLLOWED], [fields[n] for n in FOLLOWED], js=_follow_once_js(local),
+                           api_visibility="private", api_name="train_follow_load")
+        return copied.then(**shown, api_name="train_windows_load")
 
     shows = {"text": inspect_text, "note": inspect_note, "next": inspect_next, "attention": attention, "before_after": emb_plot,
              "drawn": drawn}
     # a link sets how long to train (a notebook from it trains as long)
-    return TabParts(refresh, {"steps": steps}, traced=model, views=views, shows=shows, starts=[start, a4], linked=linked)
+    return TabParts(refresh, {"steps": steps}, traced=model, views=views, shows=shows, starts=[start, a4])
