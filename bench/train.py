@@ -53,13 +53,14 @@ from minilm.lm.train import train
 
 ids = get_tokenizer("bpe").encode_long(corpus_text())
 config = TrainConfig(steps={steps})
-t0, c0 = _bench_time.perf_counter(), _bench_time.process_time()
+t0, c0, f0 = _bench_time.perf_counter(), _bench_time.process_time(), _bench_resource.getrusage(_bench_resource.RUSAGE_SELF).ru_minflt
 threads = []
 for event in train(ids, {vocab}, config, chooser={chooser}):
     threads.append(event.threads)  # of the last step before each event (every 10 steps)
 seconds, cpu = _bench_time.perf_counter() - t0, _bench_time.process_time() - c0
+faults = _bench_resource.getrusage(_bench_resource.RUSAGE_SELF).ru_minflt - f0
 from bench._proc import hwm_mb
-_bench_report(hwm_mb=hwm_mb(), seconds=seconds, loop_cpu_s=cpu, steps=event.step, steps_per_s=event.steps_per_s,
+_bench_report(hwm_mb=hwm_mb(), seconds=seconds, loop_cpu_s=cpu, faults=faults, steps=event.step, steps_per_s=event.steps_per_s,
               tokens_per_s=event.tokens_per_s, train_loss=event.train_loss, val_loss=event.val_loss,
               stopped=event.stopped, n_ids=len(ids), threads=threads[1:],
               n_parameters=event.model.n_parameters())
@@ -152,7 +153,7 @@ def evaluate():
             losses.append(F.cross_entropy(model(x).reshape(-1, vocab_size), y.reshape(-1)).item())
     return sum(losses) / len(losses)
 
-t0, c0 = _bench_time.perf_counter(), _bench_time.process_time()
+t0, c0, f0 = _bench_time.perf_counter(), _bench_time.process_time(), _bench_resource.getrusage(_bench_resource.RUSAGE_SELF).ru_minflt
 train_loader = torch.utils.data.DataLoader(TinyDataset(train_windows), batch_size=batch_size, shuffle=True)
 step, val_loss = 0, None
 while step < steps:
@@ -173,8 +174,9 @@ while step < steps:
         if step == steps:
             break
 seconds, cpu = _bench_time.perf_counter() - t0, _bench_time.process_time() - c0
+faults = _bench_resource.getrusage(_bench_resource.RUSAGE_SELF).ru_minflt - f0
 from bench._proc import hwm_mb
-_bench_report(hwm_mb=hwm_mb(), seconds=seconds, loop_cpu_s=cpu, steps=step, steps_per_s=step / seconds,
+_bench_report(hwm_mb=hwm_mb(), seconds=seconds, loop_cpu_s=cpu, faults=faults, steps=step, steps_per_s=step / seconds,
               tokens_per_s=step * batch_size * context_length / seconds, train_loss=train_loss, val_loss=val_loss,
               threads=torch.get_num_threads(), n_parameters=sum(p.numel() for p in model.parameters()))
 """
@@ -239,7 +241,8 @@ def main() -> int:
         print(f"{label:<44} {sps:6.1f} steps/s (median of {len(runs)}: {each}), "
               f"{median(r['tokens_per_s'] for r in runs):8,.0f} tokens/s, "
               f"{median(r['seconds'] for r in runs):6.1f} s for {mid['steps']} steps, loop CPU "
-              f"{median(r['loop_cpu_s'] for r in runs):6.1f} s, {threads(mid)}; final train loss "
+              f"{median(r['loop_cpu_s'] for r in runs):6.1f} s, {median(r['faults'] for r in runs) / mid['steps']:5.0f} page faults "
+              f"a step, {threads(mid)}; final train loss "
               f"{mid['train_loss']:.3f}, val loss {mid['val_loss']:.3f}; peak RSS {max(r['hwm_mb'] for r in runs):.0f} MB")
         return sps, mid
 
