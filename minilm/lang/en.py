@@ -1,7 +1,8 @@
 """Every word the app shows, in English, by key: labels, explanations, summaries and messages.
 
 `minilm/lang/tr.py` has the same keys in Turkish. Keys are snake_case without dots (the browser's i18n
-reads dots as nesting). Values may hold `{name}` fields, filled by `minilm.lang.say`.
+reads dots as nesting). Values may hold `{name}` fields, filled by `minilm.lang.say`; in a plot's
+title, a new line is where the plot breaks it (`minilm.lang.say_lines`).
 Not here: choosing a language or formatting numbers (`minilm.lang`).
 """
 
@@ -168,7 +169,7 @@ its vocabulary a probability for what comes next. Compare the tiny model you tra
     "after": 'after',
     "before_after_title": 'token embeddings before and after training',
     "hand_title": 'hand-made vectors (seed 6.1)',
-    "random_title": 'nn.Embedding({vocab:,}, {dim}) for the {tokenizer} tokenizer, seed {seed}, untrained',
+    "random_title": 'nn.Embedding({vocab:,}, {dim}), seed {seed}, untrained,\nfor the {tokenizer} tokenizer',
     "vocab_title": '{name} · {n:,} tokens in its vocabulary',
     "note": 'Note: {notes}',
     "typed_special": "the text spells a special token; it became that token's id (tick 'read typed special tokens as text')",
@@ -266,7 +267,7 @@ its vocabulary a probability for what comes next. Compare the tiny model you tra
     "emb_points_cut": '{name}: {n:,} tokens beyond {max} not drawn',
     "emb_pca_explained": 'The three PCA axes explain {share:.0%} of the spread; the rest is hidden.',
     "emb_gemma_bundled": 'Gemma 3 270M (bundled GGUF)',
-    "emb_gemma_table": '{name}: embed_tokens, {rows:,} x {dim}',
+    "emb_gemma_table": '{name}:\nembed_tokens, {rows:,} x {dim}',
     "emb_a1_moved": "**A1.** Of sentence B's {n} tokens, {same} sit exactly on points of A and {moved} moved: {tokens}. `embed_tokens` is a lookup, one row per id, so an id gets the same vector in every sentence and only the changed token's point moves. Context changes a token's vector only inside the model (attention), after this step.",
     "emb_a1_moved_positions": "**A1.** Of sentence B's {n} tokens, {same} sit exactly on points of A and {moved} moved: {tokens}. With position embeddings added, a vector is the id's row plus the position's row: the same token at the same position lands on the same point, at another position it moves. The other words still change nothing here; context acts only inside the model (attention).",
     "emb_a1_none_moved": '**A1.** All {n} tokens of sentence B sit exactly on points of A: the two sentences use the same ids. Change a word in B (the guide: france → germany) and only its point moves.',
