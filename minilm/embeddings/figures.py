@@ -5,8 +5,8 @@
 Plain Plotly figures in the learner's language (titles, axes, legend, hover words, and the decimal
 comma through `layout.separators`). Plotly reads <b>, <a>, <br> and entities in any text it draws, so
 every string here is escaped first and a typed `<b>` shows as those three characters; the 3D point
-labels are the exception (see `label_literal`). The one <br> is ours: between the lines of a title
-given as lines, each escaped on its own.
+labels are the exception (see `label_literal`). Tags in that text are the code's own (the hover
+templates', the <br> between the lines of a title given as lines), only ever between escaped strings.
 Not here: choosing vectors (`minilm.embeddings.vectors`).
 """
 
