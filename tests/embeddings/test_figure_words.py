@@ -106,7 +106,7 @@ def test_the_random_tables_title_comes_in_two_lines_each_literal(monkeypatch, la
     two lines joined by our own <br>, Babel's numbers (1.024 in Turkish), and the note's one line is the two
     joined. The tokenizer's label is not ours (a registered tokenizer's is the operator's, here with markup):
     escaped within its line, it neither breaks the title nor styles it."""
-    import minilm.tokens.registry as registry
+    from minilm.tokens import registry
 
     label = "<b>my</b><br>tok &amp; co"
     monkeypatch.setitem(registry._ENTRIES, "mine", registry.TokenizerEntry("mine", label, registry.ASSETS / "tokenizer.json"))
