@@ -5,7 +5,8 @@
 Plain Plotly figures in the learner's language (titles, axes, legend, hover words, and the decimal
 comma through `layout.separators`). Plotly reads <b>, <a>, <br> and entities in any text it draws, so
 every string here is escaped first and a typed `<b>` shows as those three characters; the 3D point
-labels are the exception (see `label_literal`).
+labels are the exception (see `label_literal`). Tags in that text are the code's own (the hover
+templates', the <br> between the lines of a title given as lines), only ever between escaped strings.
 Not here: choosing vectors (`minilm.embeddings.vectors`).
 """
 
@@ -22,6 +23,7 @@ COLOURS = ("#dc2626", "#2563eb", "#16a34a", "#9333ea")
 SYMBOLS = ("circle-open", "diamond", "square", "cross")  # A stays visible where B's points coincide
 MAX_POINTS = 256  # tokens per sentence drawn; more is unreadable as labels
 MAX_LEGEND = 60  # characters of a sentence in the legend
+MAX_TITLE_LINE = 70  # characters of a 3D title's line: ~7.5 px each at Plotly's title size, the tab's ~550 px plot less its margins
 HEIGHT = 600
 
 
@@ -36,8 +38,10 @@ class PointSet:
     projection: Projection
 
 
-def scatter3d(sets: list[PointSet], *, lines: bool = False, title: str = "", axes=("x", "y", "z"), lang: str = "en"):
-    """One trace per sentence, labelled points; `lines` joins consecutive tokens in order."""
+def scatter3d(sets: list[PointSet], *, lines: bool = False, title: str | tuple[str, ...] = "", axes=("x", "y", "z"),
+              lang: str = "en"):
+    """One trace per sentence, labelled points; `lines` joins consecutive tokens in order; a `title` given
+    as lines is drawn on as many lines."""
     import plotly.graph_objects as go
 
     fig = go.Figure()
@@ -52,11 +56,15 @@ def scatter3d(sets: list[PointSet], *, lines: bool = False, title: str = "", axe
             line=dict(width=2, color=colour), customdata=[[i, n, plotly_literal(visible(t))] for i, n, t in zip(s.ids, s.norms, s.tokens)],
         ))
     titles = {name: dict(title=dict(text=plotly_literal(text)), showticklabels=True) for name, text in zip(("xaxis", "yaxis", "zaxis"), axes)}
+    title_lines = (title,) if isinstance(title, str) else tuple(title)
     fig.update_layout(
-        title=dict(text=plotly_literal(title), x=0.02, xanchor="left"), height=HEIGHT, separators=plotly_separators(lang),
-        # The legend sits under the title, and the scene keeps clear of every edge with the camera
-        # pulled back: at plotly's default eye (1.25) the nearest axis labels and titles fall off the canvas.
-        margin=dict(l=20, r=20, t=90, b=20), legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom"),
+        title=dict(text="<br>".join(plotly_literal(middle_cut(line, MAX_TITLE_LINE)) for line in title_lines),
+                   x=0.02, xanchor="left", y=1, yref="container", yanchor="top", pad=dict(t=36)),
+        height=HEIGHT, separators=plotly_separators(lang),
+        # The title starts below gradio's label (drawn over the plot's top left corner), the legend sits under it
+        # (~22 px a title line), and the scene keeps clear of every edge with the camera pulled back: at plotly's
+        # default eye (1.25) the nearest axis labels and titles fall off the canvas.
+        margin=dict(l=20, r=20, t=68 + 22 * len(title_lines), b=20), legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom"),
         scene=dict(**titles, domain=dict(x=[0.02, 0.98], y=[0.02, 0.98]), aspectmode="cube",
                    camera=dict(eye=dict(x=1.55, y=1.55, z=1.0))),
     )
@@ -91,8 +99,9 @@ def axis_titles(projection: Projection, *, names=None, lang: str = "en") -> tupl
 
 
 def embedding_figures(sets, *, dims=None, pca: bool = False, lines: bool = False, axis_names=None,
-                      title: str = "", lang: str = "en") -> tuple[object, object, tuple[Note, ...]]:
-    """(3D scatter, cosine heatmap of every set's tokens, notes on what was cut or explained)."""
+                      title: str | tuple[str, ...] = "", lang: str = "en") -> tuple[object, object, tuple[Note, ...]]:
+    """(3D scatter, cosine heatmap of every set's tokens, notes on what was cut or explained); the scatter's
+    `title` is one line or, as `VectorSets.title_lines`, several."""
     import torch
 
     every = torch.cat([s.vectors for s in sets])
@@ -123,7 +132,15 @@ def legend_name(s, lang: str = "en") -> str:
     text = getattr(s, "text", "")
     if not text:
         return s.name
-    text = " ".join(text.split())
-    if len(text) > MAX_LEGEND:
-        text = text[: MAX_LEGEND // 2 - 1].rstrip() + " … " + text[-(MAX_LEGEND // 2 - 2) :].lstrip()
-    return say("emb_legend_sentence", lang, name=s.name, text=text)
+    return say("emb_legend_sentence", lang, name=s.name, text=middle_cut(" ".join(text.split()), MAX_LEGEND))
+
+
+def middle_cut(text: str, limit: int) -> str:
+    """`text`, or when longer than `limit` characters its start and end around " … " (at most `limit`).
+
+    >>> middle_cut("the capital of france", 12)
+    'the c … ance'
+    """
+    if len(text) <= limit:
+        return text
+    return text[: limit // 2 - 1].rstrip() + " … " + text[-(limit // 2 - 2) :].lstrip()

@@ -4,16 +4,33 @@
     ((0, 0), (0, 2), (1, 1))
 
 Marks are added to figures already drawn (a trace named "selected", a box around heatmap rows), so
-moving the selection neither tokenizes nor embeds again. Not here: which token is selected
-(`minilm.tokens.selection`), the figures themselves (`minilm.embeddings.figures`).
+moving the selection neither tokenizes nor embeds again. A token picked here that the text lacks (a
+`VocabPick`) is marked in this tab alone. Not here: which token is selected (`minilm.tokens.selection`),
+the figures themselves (`minilm.embeddings.figures`).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from minilm.marks import data_of, with_marks
 
 SELECTED = "selected"  # the trace name tests and the page look for
 SHIFT = "selected A→B"
+
+
+@dataclass(frozen=True)
+class VocabPick:
+    """A token picked in the Embeddings tab (a 3D point, a neighbour row) that the Tokens tab's text lacks:
+    id `token_id` of `tokenizer`'s vocabulary. The other tabs keep their selection; this one marks it until
+    a token of the text is picked, in whatever language the page is in by then.
+
+    >>> VocabPick("bpe", 957).token_id
+    957
+    """
+
+    tokenizer: str
+    token_id: int
 
 
 def matching_points(sets_ids, token_id: int) -> tuple[tuple[int, int], ...]:

@@ -78,7 +78,7 @@ def embeddings_code(settings) -> str:
         '    print(s.name, "tokens", list(s.tokens))',
         '    print(s.name, "shape", list(s.vectors.shape))  # (n_tokens, dim)',
         f'    print(s.name, "first", s.vectors[0, :{FIRST_VALUES}].tolist())  # the first token\'s first values',
-        "scatter, heatmap, notes = embedding_figures(list(shown.sets), dims=settings.dims, pca=settings.pca, title=shown.title)",
+        "scatter, heatmap, notes = embedding_figures(list(shown.sets), dims=settings.dims, pca=settings.pca, title=shown.title_lines)",
         "for s, trace in zip(shown.sets, scatter.data):",
         '    print(s.name, "points", [list(p) for p in zip(trace.x, trace.y, trace.z)])',
         *_seed_route(settings),

@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from minilm.embeddings.gguf import GGUFTable, place_cache
-from minilm.lang import Problem, say
+from minilm.lang import Problem, say, say_lines
 from minilm.tokens.gemma import Gemma
 
 
@@ -84,9 +84,14 @@ def gemma_table(gemma: Gemma):
 
 def gemma_table_name(gemma: Gemma, lang: str = "en") -> str:
     """ "Gemma 3 270M (bundled GGUF): embed_tokens, 262,144 x 640", in `lang`."""
+    return " ".join(gemma_table_title(gemma, lang))
+
+
+def gemma_table_title(gemma: Gemma, lang: str = "en") -> tuple[str, ...]:
+    """`gemma_table_name` as a plot's title breaks it: ("Gemma 3 270M (bundled GGUF):", "embed_tokens, 262,144 x 640")."""
     table = gemma_table(gemma)
     name = say("emb_gemma_bundled", lang) if gemma.source == "bundled" else gemma.name
-    return say("emb_gemma_table", lang, name=name, rows=table.n_rows, dim=table.dim)
+    return say_lines("emb_gemma_table", lang, name=name, rows=table.n_rows, dim=table.dim)
 
 
 def gemma_embed_tokens(gemma: Gemma, ids):

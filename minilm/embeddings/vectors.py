@@ -18,7 +18,7 @@ from minilm.embeddings import tables
 from minilm.embeddings.figures import MAX_POINTS
 from minilm.embeddings.neighbours import nearest_rows
 from minilm.embeddings.settings import HAND_FEATURES, EmbeddingSettings
-from minilm.lang import Note, say
+from minilm.lang import Note, say, say_lines
 from minilm.text import clean_text
 from minilm.tokens.figures import visible
 from minilm.tokens.registry import gemma, get_tokenizer, tokenizer_entry
@@ -51,9 +51,14 @@ class VectorSets:
     """What one setting of the tab shows: a set per sentence, the table's name, axis names, notes."""
 
     sets: tuple[SentenceVectors, ...]
-    title: str
+    title_lines: tuple[str, ...]  # the table's name as the 3D plot's title breaks it, so it fits the plot
     axis_names: tuple[str, ...] | None = None
     notes: tuple[Note, ...] = ()
+
+    @property
+    def title(self) -> str:
+        """The table's name on one line (the note above the plot, the API, the CLI)."""
+        return " ".join(self.title_lines)
 
 
 def sentence_vectors(text: str, *, name: str, tokenizer, embed: Callable, positions=None) -> SentenceVectors:
@@ -81,16 +86,16 @@ def vector_sets(settings: EmbeddingSettings, *, wait: bool = True, lang: str = "
     """The vectors `settings` select: the hand-made table, or sentences A and B embedded, with notes on them."""
     if settings.vectors == "hand":
         hand = table_vectors(settings.hand, name=say("emb_hand_legend", lang))
-        return VectorSets((hand,), say("hand_title", lang), feature_names(len(settings.hand[0][1]), lang))
+        return VectorSets((hand,), (say("hand_title", lang),), feature_names(len(settings.hand[0][1]), lang))
     texts = [("A", settings.text)] + ([("B", settings.text_b)] if settings.text_b.strip() else [])
     if settings.vectors == "gemma":
         loaded = gemma(wait=wait)
         embed = lambda ids: tables.gemma_embed_tokens(loaded, ids)  # noqa: E731
         sets = tuple(sentence_vectors(t, name=n, tokenizer=loaded.tokenizer, embed=embed) for n, t in texts)
-        return VectorSets(sets, tables.gemma_table_name(loaded, lang), notes=_a1_notes(sets, positions=False))
+        return VectorSets(sets, tables.gemma_table_title(loaded, lang), notes=_a1_notes(sets, positions=False))
     table, title = _random_table(settings, wait=wait, lang=lang)
     tokenizer = get_tokenizer(settings.tokenizer, wait=wait)
-    embed = lambda ids: tables.embed_with(table, ids, tokenizer_name=_label(settings.tokenizer, lang), table_name=title)  # noqa: E731
+    embed = lambda ids: tables.embed_with(table, ids, tokenizer_name=_label(settings.tokenizer, lang), table_name=" ".join(title))  # noqa: E731
     sets = tuple(sentence_vectors(t, name=n, tokenizer=tokenizer, embed=embed, positions=_positions(settings))
                  for n, t in texts)
     notes = _mismatch_notes(settings, sets[0], wait=wait, lang=lang) + _a1_notes(sets, positions=settings.positions)
@@ -175,9 +180,10 @@ def feature_names(n: int, lang: str = "en") -> tuple[str, ...]:
 
 
 def _random_table(settings: EmbeddingSettings, *, wait: bool = True, lang: str = "en"):
+    """(the seeded nn.Embedding, its name as title lines) for `settings`."""
     vocab = len(get_tokenizer(settings.table_tokenizer, wait=wait))
-    title = say("random_title", lang, vocab=vocab, dim=settings.embedding_dim, tokenizer=_label(settings.table_tokenizer, lang),
-                seed=settings.seed)
+    title = say_lines("random_title", lang, vocab=vocab, dim=settings.embedding_dim, tokenizer=_label(settings.table_tokenizer, lang),
+                      seed=settings.seed)
     return _seeded(vocab, settings.embedding_dim, settings.seed), title
 
 

@@ -27,13 +27,24 @@ from minilm.lang.tr import TR
 
 LANGUAGES = {"en": EN, "tr": TR}
 __all__ = ["EMBEDDINGS_A", "EMBEDDINGS_B", "EN", "EXAMPLES", "LANGUAGES", "Note", "Problem", "TITLE", "TR", "language_of", "number", "plotly_separators", "plural_key", "say",
-           "say_count", "words"]
+           "say_count", "say_lines", "words"]
 
 
 def say(key: str, lang: str = "en", **values) -> str:
     """The text for `key` in `lang` (English when that language lacks it), its fields filled."""
     text = LANGUAGES.get(lang, EN).get(key) or EN[key]
     return _Numbers(lang).format(text, **values) if values else text
+
+
+def say_lines(key: str, lang: str = "en", **values) -> tuple[str, ...]:
+    """`say(key)` for a text written on lines (a plot's title), each line filled on its own: a line break is
+    always the text's own, never one inside a value; `" ".join()` gives the text on one line.
+
+    >>> say_lines("emb_gemma_table", "tr", name="Gemma 3", rows=262144, dim=640)
+    ('Gemma 3:', 'embed_tokens tablosu, 262.144 x 640')
+    """
+    text = LANGUAGES.get(lang, EN).get(key) or EN[key]
+    return tuple(_Numbers(lang).format(line, **values) for line in text.split("\n"))
 
 
 def say_count(key: str, lang: str, count: int, **values) -> str:

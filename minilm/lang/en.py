@@ -1,7 +1,8 @@
 """Every word the app shows, in English, by key: labels, explanations, summaries and messages.
 
 `minilm/lang/tr.py` has the same keys in Turkish. Keys are snake_case without dots (the browser's i18n
-reads dots as nesting). Values may hold `{name}` fields, filled by `minilm.lang.say`.
+reads dots as nesting). Values may hold `{name}` fields, filled by `minilm.lang.say`; in a plot's
+title, a new line is where the plot breaks it (`minilm.lang.say_lines`).
 Not here: choosing a language or formatting numbers (`minilm.lang`).
 """
 
@@ -168,7 +169,7 @@ its vocabulary a probability for what comes next. Compare the tiny model you tra
     "after": 'after',
     "before_after_title": 'token embeddings before and after training',
     "hand_title": 'hand-made vectors (seed 6.1)',
-    "random_title": 'nn.Embedding({vocab:,}, {dim}) for the {tokenizer} tokenizer, seed {seed}, untrained',
+    "random_title": 'nn.Embedding({vocab:,}, {dim}), seed {seed}, untrained,\nfor the {tokenizer} tokenizer',
     "vocab_title": '{name} · {n:,} tokens in its vocabulary',
     "note": 'Note: {notes}',
     "typed_special": "the text spells a special token; it became that token's id (tick 'read typed special tokens as text')",
@@ -183,7 +184,9 @@ its vocabulary a probability for what comes next. Compare the tiny model you tra
     "train_for_left": 'Train a model for the left column.',
     "train_stopped": 'Stopped.',
     "train_diverged": '⚠️ The loss became NaN or infinite: the learning rate {lr} is too high for this model (try 10x smaller). Training stopped; the model is from the step before.',
-    "train_windows": 'Trains on windows 0–{last_train:,} of the {n:,} windows the Windows tab shows for {source}, {tokenizer}, context_length {context_length}, stride {stride}; windows {first_val:,}–{last:,} are held out for validation.',
+    "train_windows": 'Trains on windows 0–{last_train:,} of the {n:,} windows for {source}, {tokenizer}, context_length {context_length}, stride {stride}; windows {first_val:,}–{last:,} are held out for validation.',
+    "train_windows_tab": 'Trains on windows 0–{last_train:,} of the {n:,} windows the Windows tab shows for {source}, {tokenizer}, context_length {context_length}, stride {stride}; windows {first_val:,}–{last:,} are held out for validation.',
+    "train_windows_own": "These settings are this tab’s own, not the Windows tab’s.",
     "train_windows_gap": "Left out between them, as they share tokens with the held-out ones: {skipped} window(s).",
     "unknown_tokenizer": 'unknown tokenizer {name!r}: choose one of {names}',
     "still_loading": '{what} is still loading ({stage}, {seconds} s so far); try again in a few seconds.',
@@ -266,7 +269,7 @@ its vocabulary a probability for what comes next. Compare the tiny model you tra
     "emb_points_cut": '{name}: {n:,} tokens beyond {max} not drawn',
     "emb_pca_explained": 'The three PCA axes explain {share:.0%} of the spread; the rest is hidden.',
     "emb_gemma_bundled": 'Gemma 3 270M (bundled GGUF)',
-    "emb_gemma_table": '{name}: embed_tokens, {rows:,} x {dim}',
+    "emb_gemma_table": '{name}:\nembed_tokens, {rows:,} x {dim}',
     "emb_a1_moved": "**A1.** Of sentence B's {n} tokens, {same} sit exactly on points of A and {moved} moved: {tokens}. `embed_tokens` is a lookup, one row per id, so an id gets the same vector in every sentence and only the changed token's point moves. Context changes a token's vector only inside the model (attention), after this step.",
     "emb_a1_moved_positions": "**A1.** Of sentence B's {n} tokens, {same} sit exactly on points of A and {moved} moved: {tokens}. With position embeddings added, a vector is the id's row plus the position's row: the same token at the same position lands on the same point, at another position it moves. The other words still change nothing here; context acts only inside the model (attention).",
     "emb_a1_none_moved": '**A1.** All {n} tokens of sentence B sit exactly on points of A: the two sentences use the same ids. Change a word in B (the guide: france → germany) and only its point moves.',

@@ -96,17 +96,19 @@ def run_notes(run: str, points: dict, event, split: WindowSplit, config: TrainCo
     return notes
 
 
-def windows_used(split: WindowSplit, source: str, tokenizer: str, lang: str = "en") -> str:
-    """Which of the Windows tab's windows this run trains on and which it holds out (Markdown)."""
+def windows_used(split: WindowSplit, source: str, tokenizer: str, lang: str = "en", *, windows_tab: bool | None = None) -> str:
+    """Which windows this run trains on and which it holds out (Markdown): named the Windows tab's when
+    `windows_tab` (that tab cuts the same ones), said to be this tab's own when False, neither when None (unknown)."""
     from minilm.tokens.registry import tokenizer_entry
 
     source_name = say({"corpus": "corpus_source", "file": "my_txt", "text": "prompt_source"}[source], lang)
-    line = say("train_windows", lang, n=split.n_windows, last_train=split.n_train - 1, first_val=split.first_val,
-               last=split.n_windows - 1, source=markdown_literal(source_name), context_length=split.context_length,
-               tokenizer=markdown_literal(tokenizer_entry(tokenizer).label_in(lang)),
+    line = say("train_windows_tab" if windows_tab else "train_windows", lang, n=split.n_windows, last_train=split.n_train - 1,
+               first_val=split.first_val, last=split.n_windows - 1, source=markdown_literal(source_name),
+               context_length=split.context_length, tokenizer=markdown_literal(tokenizer_entry(tokenizer).label_in(lang)),
                stride=split.stride)
     skipped = split.first_val - split.n_train
     line += (" " + say("train_windows_gap", lang, skipped=skipped)) if skipped else ""
+    line += (" " + say("train_windows_own", lang)) if windows_tab is False else ""
     return line + ("\n\n" + say("train_tiny_text", lang, n=split.n_train) if split.n_train < FEW_WINDOWS else "")
 
 

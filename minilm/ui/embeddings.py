@@ -52,7 +52,7 @@ def embeddings_traced(request: gr.Request = None, **values):
         settings = EmbeddingSettings(**values)
         shown = vector_sets(settings, wait=False, lang=lang)
         scatter, heatmap, notes = embedding_figures(list(shown.sets), dims=settings.dims, pca=settings.pca, lines=settings.lines,
-                                                    axis_names=shown.axis_names, title=shown.title, lang=lang)
+                                                    axis_names=shown.axis_names, title=shown.title_lines, lang=lang)
     except ValueError as err:
         return problem(err, lang), None, None, gr.update(choices=[], value=None), a3_button(err, lang), None
     choices = [(say("emb_token_choice", lang, name=s.name, i=i, token=visible(t)), f"{k}:{i}")

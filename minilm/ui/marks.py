@@ -3,7 +3,8 @@
 `marks(selection, tokens, windows, embeddings, model, drawn)` gives every update in `SHOWN`'s order:
 both chip columns, the windows holding the token and the stream's `selected` trace, the 3D ring, the
 heatmap's box and the neighbours, and with a trained model its next tokens, each head's attention row
-and the before/after ring. A tab that has not drawn (or cannot, Gemma still loading) keeps its picture.
+and the before/after ring; the Embeddings tab marks its own pick instead, when it has one (`picked`).
+A tab that has not drawn (or cannot, Gemma still loading) keeps its picture.
 Not here: how a click becomes a selection (`minilm.ui.selection`).
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import gradio as gr
 
-from minilm.embeddings.selection import mark_heatmap, mark_scatter, matching_points, points_with_id, twin_in_b
+from minilm.embeddings.selection import VocabPick, mark_heatmap, mark_scatter, matching_points, points_with_id, twin_in_b
 from minilm.lang import number, say, words
 from minilm.tokens import figures as token_figures
 from minilm.tokens.figures import escape, visible
@@ -53,14 +54,15 @@ SHOWN = ("local", "gemma", "tokens_note", "pairs", "windows_note", "stream", "sc
          "train_text", "train_note", "train_next", "attention", "before_after")  # what `marks` updates, in order
 
 
-def marks(selection, tokens, windows, embeddings, model, drawn=None, request: gr.Request = None, *, point=None) -> list:
+def marks(selection, tokens, windows, embeddings, model, drawn=None, request: gr.Request = None, *,
+          picked: VocabPick | None = None) -> list:
     """Updates for [tokens: local, gemma, note; windows: pairs, note, stream; embeddings: scatter,
     heatmap, note, neighbours; train: text, note, next tokens, attention, embeddings before/after]
-    (`drawn`: the before/after figure as a dict)."""
+    (`drawn`: the before/after figure as a dict; `picked`: the Embeddings tab's own pick)."""
     lang = language(request)
     held = streams(tokens, windows)
     parts = ((_tokens_marks, (selection, tokens, held, lang), 3), (_windows_marks, (selection, windows, held, lang), 3),
-             (_embeddings_marks, (selection, embeddings, held, lang, point), 4),
+             (_embeddings_marks, (selection, embeddings, held, lang, picked), 4),
              (_train_marks, (selection, tokens, model, held, lang), 4), (_before_after_marks, (selection, tokens, model, drawn, held), 1))
     out = []
     for draw, args, n in parts:
@@ -126,20 +128,18 @@ def _windows_marks(selection, windows, held, lang):
     return [pairs, note, plot(window_figures.mark_stream(windows.stream, p))]
 
 
-def _embeddings_marks(selection, embeddings, held, lang, point):
-    if embeddings is None or embeddings.tokenizer is None or (selection is None and point is None):
+def _embeddings_marks(selection, embeddings, held, lang, picked: VocabPick | None):
+    if embeddings is None or embeddings.tokenizer is None or (selection is None and picked is None):
         return [gr.update()] * 4
-    sets = embeddings.shown.sets
-    if isinstance(point, tuple) and point[0] == "vocab":
-        token_id = point[1]
-    elif point is not None:
-        token_id = sets[point[0]].ids[point[1]]
-    else:
+    if picked is not None and picked.tokenizer == embeddings.tokenizer:
+        token_id = picked.token_id
+    else:  # the selection's token; a pick among another tokenizer's ids (the tab has changed since) is not this tab's
+        picked = None
         found = positions_in(selection, held, embeddings.tokenizer)
         if not found:
             return [plot(embeddings.scatter), plot(embeddings.heatmap), say("sel_emb_other_tokenizer", lang), ""]
         token_id = held[embeddings.tokenizer].ids[found[0]]
-    return _embeddings_for(token_id, embeddings, lang, outside=point is not None and selection_id(selection, held) != token_id)
+    return _embeddings_for(token_id, embeddings, lang, outside=picked is not None and selection_id(selection, held) != token_id)
 
 
 def selection_id(selection, held):

@@ -2,8 +2,10 @@
 neighbour, a position in Train), see it marked everywhere.
 
 The selection is one `Selection` (a position in the token stream of the Tokens tab's text, with its
-tokenizer) in a `gr.State`. Each tab keeps what it drew (its "traced" state); `marks` redraws only the
-marks from those, so moving the selection never tokenizes or embeds again. The page's clicks reach
+tokenizer) in a `gr.State`; a token picked in the Embeddings tab that the text lacks is that tab's own
+`VocabPick`, in a second one. Each tab keeps what it drew (its "traced" state); `marks` redraws only the
+marks from those, so moving the selection never tokenizes or embeds again; after every view (a language
+switch redraws them all) they are redrawn, the Embeddings tab's pick too, in the page's language. The page's clicks reach
 the server through one hidden textbox: a fixed word and integers (`tokens 3`, `emb 0 5`), checked
 here; no text a visitor typed ever travels that way or lands in markup unescaped.
 Not here: drawing the marks (`minilm.ui.marks`), what each one means (`minilm.tokens.selection`,
@@ -15,6 +17,7 @@ import re
 
 import gradio as gr
 
+from minilm.embeddings.selection import VocabPick
 from minilm.tokens.selection import Selection
 from minilm.ui.marks import LOCAL, SHOWN, marks, positions_in, streams  # noqa: F401 - the page's names for them
 from minilm.ui.page import LINK_QUERY_JS
@@ -84,54 +87,66 @@ def first_with_id(tok, token_id: int) -> int | None:
     return next((i for i, id_ in enumerate(tok.ids) if id_ == token_id), None)
 
 
-def select(value, selection, tokens, windows, embeddings, model, drawn=None, request: gr.Request = None):
-    """A click on the page (the hidden box's "word n"): the new selection, then every tab's marks."""
-    picked = parse_pick(value)
+def select(value, selection, tokens, windows, embeddings, model, drawn=None, picked=None, request: gr.Request = None):
+    """A click on the page (the hidden box's "word n"): the new selection, every tab's marks, then the
+    Embeddings tab's own pick (`VocabPick`: a token the text lacks; None once a token of the text is picked).
+    A pick refused changes neither."""
+    parsed = parse_pick(value)
     held = streams(tokens, windows)
-    point = None
-    if picked is not None:
-        word, numbers = picked
+    if parsed is not None:
+        word, numbers = parsed
         if word == "ba":
-            selection = _from_before_after(numbers, selection, tokens, model, drawn)
+            new, vocab = _from_before_after(numbers, tokens, model, drawn), None
         else:
-            selection, point = _selection_from(word, numbers, selection, held, tokens, windows, embeddings)
-    return [selection, *marks(selection, tokens, windows, embeddings, model, drawn, request, point=point)]
+            new, vocab = _selection_from(word, numbers, held, tokens, embeddings)
+        if new is not None:
+            selection, picked = new, None
+        elif vocab is not None:
+            picked = vocab
+    return [selection, *marks(selection, tokens, windows, embeddings, model, drawn, request, picked=picked), picked]
 
 
-def _from_before_after(numbers, selection, tokens, model, drawn):
+def marks_again(selection, tokens, windows, embeddings, model, drawn=None, picked=None, request: gr.Request = None):
+    """Every tab's marks after a view redrew (a language switch redraws every view): the selection's, and
+    the Embeddings tab's own pick, in the page's language now."""
+    return marks(selection, tokens, windows, embeddings, model, drawn, request, picked=picked)
+
+
+def _from_before_after(numbers, tokens, model, drawn) -> Selection | None:
     """A point of Train's before/after plot: its token (the figure's customdata) at its first place in the text."""
     k, i = numbers
     if drawn is None or tokens is None or model is None or tokens.name != model.tokenizer or k >= 2:
-        return selection  # k >= 2: the "selected" ring itself
+        return None  # k >= 2: the "selected" ring itself
     points = drawn["data"][k].get("customdata") or ()
     if i >= len(points):
-        return selection
+        return None
     at = first_with_id(tokens.local, points[i][0])
-    return Selection(tokens.name, at) if at is not None else selection
+    return Selection(tokens.name, at) if at is not None else None
 
 
-def _selection_from(word, numbers, selection, held, tokens, windows, embeddings):
-    """(selection, the 3D point clicked when its token is not in the text) for one pick."""
+def _selection_from(word, numbers, held, tokens, embeddings) -> tuple[Selection | None, VocabPick | None]:
+    """(the selection one pick makes, the Embeddings tab's own pick when its token is not in the text);
+    (None, None) for a pick refused."""
     where = {"tokens": tokens.name if tokens else None, "train": tokens.name if tokens else None, "gemma": "gemma",
              "windows": "windows"}
     if word in where:
         name, (i,) = where[word], numbers
         tok = held.get(name)
-        return (Selection(name, i) if tok is not None and i < len(tok.ids) else selection), None
+        return (Selection(name, i) if tok is not None and i < len(tok.ids) else None), None
     if embeddings is None or embeddings.tokenizer is None:
-        return selection, None
+        return None, None
     if word == "vocab":
-        token_id, point = numbers[0], None
+        token_id = numbers[0]
     else:
         k, i = numbers
         if k >= len(embeddings.shown.sets) or i >= len(embeddings.shown.sets[k].ids):
-            return selection, None  # the "selected" ring itself, or a stale plot
-        token_id, point = embeddings.shown.sets[k].ids[i], (k, i)
+            return None, None  # the "selected" ring itself, or a stale plot
+        token_id = embeddings.shown.sets[k].ids[i]
     tok = held.get(embeddings.tokenizer)
     at = first_with_id(tok, token_id) if tok is not None else None
     if at is None:
-        return selection, point if point else ("vocab", token_id)
-    return Selection(embeddings.tokenizer, at), point
+        return None, VocabPick(embeddings.tokenizer, token_id)
+    return Selection(embeddings.tokenizer, at), None
 
 
 def wire_selection(demo: gr.Blocks, tokens, windows, embeddings, train, select_field) -> None:
@@ -141,25 +156,26 @@ def wire_selection(demo: gr.Blocks, tokens, windows, embeddings, train, select_f
     hidden `select` value (a position of the Tokens tab's local stream).
     """
     selection = gr.State(None)
+    picked = gr.State(None)  # the Embeddings tab's own pick (`VocabPick`)
     box = gr.Textbox(visible="hidden", elem_id="mlm-pick")
     traced = [tokens.traced, windows.traced, embeddings.traced, train.traced, train.shows["drawn"]]
     shows = [tokens.shows[k] for k in ("local", "gemma", "selected")] + \
         [windows.shows[k] for k in ("pairs", "selected", "stream")] + \
         [embeddings.shows[k] for k in ("scatter", "heatmap", "selected", "neighbours")] + \
         [train.shows[k] for k in ("text", "note", "next", "attention", "before_after")]
-    box.change(select, [box, selection, *traced], [selection, *shows], api_name="select", api_visibility="private",
+    box.change(select, [box, selection, *traced, picked], [selection, *shows, picked], api_name="select", api_visibility="private",
               show_progress="hidden", trigger_mode="always_last").then(
         link_value, [selection, tokens.traced], select_field, api_name="select_link_value", api_visibility="private",
         show_progress="hidden")
     # "always_last": a view that redraws while the previous marks still run must be marked again after
     # them (a "once" chain would be skipped and leave the view unmarked).
-    again = dict(fn=marks, inputs=[selection, *traced], outputs=shows, api_visibility="private", show_progress="hidden",
-                 trigger_mode="always_last")
+    again = dict(fn=marks_again, inputs=[selection, *traced, picked], outputs=shows, api_visibility="private",
+                 show_progress="hidden", trigger_mode="always_last")
     for n, button in enumerate(train.starts):
         button.click(None, js=TRAINED_JS, api_visibility="private", api_name=f"trained_{n}")
     for n, event in enumerate([*tokens.views, *windows.views, *embeddings.views, *train.views]):
         event.then(None, js=MARKS_GATE_JS, api_visibility="private", api_name=f"marks_gate_{n}").success(**again, api_name=f"marks_{n}")
-    select_field.change(restore, [select_field, selection, *traced], [selection, *shows], api_name="select_from_link",
+    select_field.change(restore, [select_field, selection, *traced], [selection, *shows, picked], api_name="select_from_link",
                         api_visibility="private", show_progress="hidden")
     # The dropdown's neighbours table (a gr.Dataframe): a click on a row picks that neighbour by its id.
     embeddings.shows["table"].select(pick_row, embeddings.shows["table"], box, api_name="pick_neighbour", api_visibility="private",
@@ -185,11 +201,12 @@ def link_value(selection, tokens):
 
 
 def restore(value, selection, tokens, windows, embeddings, model, drawn=None, request: gr.Request = None):
-    """The link's `select=` (or the page's own echo of a click, which changes nothing): selection, then marks."""
+    """The link's `select=` (or the page's own echo of a click, which changes nothing): selection, marks, and
+    no Embeddings pick of its own (the link's token is the one to mark there too)."""
     restored = from_link(value, selection)
     if isinstance(restored, dict):  # gr.update(): nothing new
-        return [restored] + [gr.update()] * (len(SHOWN))
-    return [restored, *marks(restored, tokens, windows, embeddings, model, drawn, request)]
+        return [restored] + [gr.update()] * (len(SHOWN) + 1)
+    return [restored, *marks(restored, tokens, windows, embeddings, model, drawn, request), None]
 
 
 def from_link(value, selection):

@@ -1,10 +1,11 @@
 """The Train tab: a tiny LM learns from the Windows tab's windows, live; then it samples and predicts.
 
 Its source, tokenizer, context_length and stride follow the Windows tab's (and can be changed here),
-and the page says which windows train and which are held out. Each visitor's model lives in their
-session; runs are queued one at a time. Stop asks the run to end after its current step (a flag the
-loop reads, not a cancelled event), so the model trained so far reaches the session. Not here: the
-model, the loop, the chart and the words (`minilm.lm`, `minilm.lang`); the session-free API (`minilm.ui.train_api`).
+and the page says which windows train and which are held out, and whether the Windows tab shows those.
+Each visitor's model lives in their session; runs are queued one at a time. Stop asks the run to end
+after its current step (a flag the loop reads, not a cancelled event), so the model trained so far
+reaches the session. Not here: the model, the loop, the chart and the words (`minilm.lm`, `minilm.lang`);
+the session-free API (`minilm.ui.train_api`).
 """
 
 import json
@@ -23,19 +24,36 @@ from minilm.ui.loaders import GEMMA, GEMMA_MODEL
 from minilm.ui.page import T, TabParts, language, problem, say_md, tokenizer_choices
 from minilm.ui.train_api import next_token, sample, train
 from minilm.values import whole_number
+from minilm.windows.settings import WindowSettings
 
 SOURCES = (("corpus_source", "corpus"), ("my_txt", "file"), ("prompt_source", "text"))
 FOLLOWED = ("source", "tokenizer", "context_length", "stride")  # the Windows tab's, kept in step
+# The Windows tab's values the note compares with this tab's (its text box is this tab's too), passed as
+# `windows_<name>`: whether the windows trained on are the ones that tab shows.
+COMPARED = ("source", "path", "tokenizer", "context_length", "stride", "keep_tail")
 
 
-def windows_note(request: gr.Request = None, **values) -> str:
-    """Which of the Windows tab's windows the run will train on, before it starts."""
+def windows_note(request: gr.Request = None, windows_tab: dict | None = None, **values) -> str:
+    """Which windows the run will train on, before it starts; called the Windows tab's only when that tab's
+    values (`windows_tab`, by `COMPARED` name) cut the same ones."""
     lang = language(request)
     try:
-        _, split = TrainSettings(**values).split(wait=False)
+        settings = TrainSettings(**values)
+        _, split = settings.split(wait=False)
     except ValueError as err:
         return problem(err, lang)
-    return figures.windows_used(split, values["source"], values["tokenizer"], lang)
+    return figures.windows_used(split, values["source"], values["tokenizer"], lang, windows_tab=_same_as_tab(settings, windows_tab))
+
+
+def _same_as_tab(settings: TrainSettings, windows_tab: dict | None) -> bool | None:
+    """True when the Windows tab's values cut `settings`' windows, False when not (or they are wrong), None unknown."""
+    if windows_tab is None:
+        return None
+    try:
+        shown = WindowSettings(text=settings.text, **windows_tab)
+    except ValueError:
+        return False
+    return settings.windows().same_windows(shown)
 
 
 def train_code_view(**values) -> str:
@@ -47,9 +65,10 @@ def train_code_view(**values) -> str:
 
 
 def settings_view(request: gr.Request = None, **values) -> tuple[str, str]:
-    """(`windows_note`, `train_code_view`): one event for both, as every event costs the page a walk
-    over all its outputs (bench/page_latency.py)."""
-    return windows_note(request, **values), train_code_view(**values)
+    """(`windows_note`, `train_code_view`) for this tab's values and the Windows tab's (`windows_<name>`): one
+    event for both, as every event costs the page a walk over all its outputs (bench/page_latency.py)."""
+    windows_tab = {name: values.pop(f"windows_{name}") for name in COMPARED if f"windows_{name}" in values} or None
+    return windows_note(request, windows_tab, **values), train_code_view(**values)
 
 
 STOPS = StopFlags()  # one per browser session
@@ -305,7 +324,9 @@ def build_train_tab(prompt: gr.Textbox, windows: dict, tab: gr.Tab):
         windows[name].change(None, windows[name], fields[name], js=_follow_js(local if name == "tokenizer" else None),
                              api_visibility="private", api_name=f"follow_{name}")
     source.change(lambda s: gr.update(visible=s == "file"), source, path, api_name="train_show_file", api_visibility="private")
-    shown = dict(fn=settings_view, inputs_kwargs=fields, outputs=[used, code], api_visibility="private", show_progress="hidden")
+    compared = {f"windows_{name}": windows[name] for name in COMPARED}
+    shown = dict(fn=settings_view, inputs_kwargs={**fields, **compared}, outputs=[used, code], api_visibility="private",
+                 show_progress="hidden")
     # Redrawn when a visitor edits this tab or opens it, not on every change: the values the Windows and
     # Tokens tabs hand over while this tab is hidden would each cost a server event (`settings_view`).
     own = [c.input for name, c in fields.items() if name not in ("text", "path")] + [path.change, tab.select]

@@ -61,6 +61,18 @@ class WindowSettings:
             return tokenizer.encode_long(read_text_file(self.path))
         return tokenizer.encode(clean_text(self.text)[0])
 
+    def same_windows(self, other: WindowSettings) -> bool:
+        """Whether `other` cuts the very windows these do: the same stream (what its source reads), context_length,
+        stride and tail; batch_size only groups them.
+
+        >>> corpus = WindowSettings(batch_size=32, text="not read: the source is the corpus")
+        >>> corpus.same_windows(WindowSettings()), corpus.same_windows(WindowSettings(stride=8))
+        (True, False)
+        """
+        read = {"text": ("text",), "file": ("path",), "corpus": ()}[self.source]
+        keys = ("source", "tokenizer", "context_length", "stride", "keep_tail", *read)
+        return all(getattr(self, k) == getattr(other, k) for k in keys)
+
     def cut(self, *, first: int = 8, ids: list[int] | None = None, wait: bool = True) -> "Cut":
         """The stream, its counts and its first `first` windows (views of one tensor, not copies)."""
         ids = self.ids(wait=wait) if ids is None else ids

@@ -26,8 +26,8 @@ SCREENSHOT = "/tmp/minilm_embeddings_{}.png"
 class Tab:
     """One page on the app's Embeddings tab, in the browser language `locale`."""
 
-    def __init__(self, browser, url, *, locale="en-US", query=""):
-        self.context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale=locale)
+    def __init__(self, browser, url, *, locale="en-US", query="", width=1400):
+        self.context = browser.new_context(viewport={"width": width, "height": 1000}, locale=locale)
         self.page = self.context.new_page()
         self.dialogs = []
         self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
@@ -207,3 +207,49 @@ def test_a1_mismatch_and_a3_in_turkish(opened, gemma):
     tab.wait(f"{PLOT}?._fullLayout?.scene?.xaxis?.title?.text === 'boyut 10'")
     assert box.input_value() == "13" and tab.js(AXES) == ["boyut 10", "boyut 11", "boyut 12"]
     tab.page.screenshot(path=SCREENSHOT.format("tr"), full_page=True)
+
+
+# The 3D plot's title as drawn: each SVG line's text, and its room: inside the canvas, below the plot's label
+# (gradio draws it over the plot's top left corner), above the legend's first entry (one set: no legend).
+TITLE_DRAWN = f"""(() => {{ const gd = {PLOT}, title = gd?.querySelector('.gtitle'), svg = gd?.querySelector('.main-svg');
+  const legend = gd?.querySelector('.legendtext'), label = document.querySelector('#emb-scatter [data-testid=block-label]');
+  if (!title || !svg || !label) return null;
+  const lines = [...title.querySelectorAll('tspan.line')].map(t => t.textContent);
+  const box = title.getBoundingClientRect(), frame = svg.getBoundingClientRect();
+  return {{lines: lines.length ? lines : [title.textContent], left: box.left - frame.left, right: frame.right - box.right,
+          below_label: box.top - label.getBoundingClientRect().bottom,
+          above_legend: legend ? legend.getBoundingClientRect().top - box.bottom : frame.height}};
+}})()"""
+TITLES = {  # each source's title lines, in the order the test chooses them: whole, on lines that fit
+    "en-US": {"bpe": ["nn.Embedding(1,024, 4), seed 0, untrained,", "for the Local BPE · assets/tokenizer.json tokenizer"],
+              "word": ["nn.Embedding(1,317, 4), seed 0, untrained,", "for the Local word level · assets/tokenizer_word.json tokenizer"],
+              "gemma": ["Gemma 3 270M (bundled GGUF):", "embed_tokens, 262,144 x 640"],
+              "hand": ["hand-made vectors (seed 6.1)"]},
+    "tr-TR": {"bpe": ["Yerel BPE · assets/tokenizer.json tokenizer’ı için", "nn.Embedding(1.024, 4), seed 0, eğitilmemiş"],
+              "word": ["Yerel kelime düzeyi · assets/tokenizer_word.json tokenizer’ı için", "nn.Embedding(1.317, 4), seed 0, eğitilmemiş"],
+              "gemma": ["Gemma 3 270M (pakete dahil GGUF):", "embed_tokens tablosu, 262.144 x 640"],
+              "hand": ["elle kurulmuş vektörler (rehber 6.1)"]},
+}
+
+
+@pytest.mark.parametrize("width", [1400, 1280])
+@pytest.mark.parametrize("locale", ["en-US", "tr-TR"], ids=["en", "tr"])
+def test_the_3d_title_is_whole_inside_the_plot(opened, locale, width):
+    """Review: at the tab's ~550 px plot the Turkish title ended "… tokenizer’ı için nn.Embedding(1.024, 4", the
+    rest drawn past the canvas. Each table's title (nn.Embedding for the longest shipped tokenizer name too), at
+    the tests' window and at 1280 px: every line inside the canvas, in the words written here, which together
+    are the title the note above says on one line."""
+    tab = opened(locale=locale, width=width)
+    for shown, lines in TITLES[locale].items():
+        if shown == "word":
+            tab.choose("emb-rows", "word")
+        elif shown != "bpe":
+            tab.choose("emb-source", shown)
+        mark = lines[-1]
+        tab.wait(f"({TITLE_DRAWN}?.lines || []).join(' ').includes(arg) && {NOTE}.includes(arg)", mark, timeout=90_000)
+        tab.wait("!document.querySelector('#emb-scatter .pending')")  # not faded by a redraw still running: the screenshot
+        tab.page.locator("#emb-scatter").screenshot(path=SCREENSHOT.format(f"title_{shown}_{locale[:2]}_{width}"))
+        drawn = tab.js(TITLE_DRAWN)
+        assert min(drawn["left"], drawn["right"], drawn["below_label"], drawn["above_legend"]) >= 0, (shown, drawn)
+        assert drawn["lines"] == lines
+        tab.wait_note(" ".join(lines))

@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from helpers import block_off_host
+from minilm.lang import EN, TR
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 WAIT_MS = 30_000
@@ -203,3 +204,29 @@ def test_after_training_a_position_shows_its_attention_row(opened, locale):
                                   event: new MouseEvent('click')}}); }})()""")
     page.wait_for("[...document.querySelectorAll('#train-inspect-text .minilm-selected .mlm-t')].map(c => c.textContent)",
                   ["▁capital"])
+
+
+NEIGHBOUR_ROWS = "[...document.querySelectorAll('#emb-neighbours [data-testid^=\"cell-\"][data-testid$=\"-0\"]')].map(c => c.innerText.trim())"
+SELECTED_HEADERS = "[...document.querySelectorAll('#emb-selected-neighbours th')].map(h => h.innerText)"
+
+
+@pytest.mark.parametrize("locale, switched", [("tr-TR", "en"), ("en-US", "tr")], ids=["tr-to-en", "en-to-tr"])
+def test_a_picked_neighbours_line_follows_a_language_switch(opened, locale, switched):
+    """Review: a row picked in the neighbours table left its line ("Seçilen token “ill” bu cümlelerde yok.") in
+    Turkish after the page switched to English. A token in neither sentence is picked (only the Embeddings tab
+    shows it, the other tabs keep their selection): after the switch its line and its neighbours' headers are
+    in the new language, for the same token."""
+    words = {"en": EN, "tr": {**EN, **TR}}
+    page = opened(locale=locale, query=f"tab=embeddings&{LINK}")
+    page.wait(f"{SCATTER}?.data?.length >= 2 && {NEIGHBOUR_ROWS}.length > 0", timeout=60_000)
+    drawn = set(page.js(f"{SCATTER}.data.flatMap(t => t.text)"))
+    rows = page.js(NEIGHBOUR_ROWS)
+    row, token = next((n, t) for n, t in enumerate(rows) if t not in drawn)  # a token the sentences lack
+    page.page.locator(f"#emb-neighbours [data-testid=cell-{row}-0]").click()
+    before = words[locale[:2]]
+    page.wait_text("emb-selected", before["sel_emb_missing"].format(token=token))
+    page.page.locator(f"#mlm-lang input[value={switched}]").check()
+    after = words[switched]
+    page.wait_text("emb-selected", after["sel_emb_missing"].format(token=token))
+    page.wait_for(SELECTED_HEADERS, [after[k] for k in ("emb_col_token", "emb_col_id", "emb_col_cosine")])
+    assert page.js(f"{NEAR}[1]") == ["minilm-selected", token]  # the picked token heads its neighbours, as before

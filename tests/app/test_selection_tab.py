@@ -41,12 +41,15 @@ def traced():
     return tokens, windows, embeddings
 
 
-def pick(value, traced, selection=None, model=None, request=None, drawn=None):
-    out = sel.select(value, selection, *traced, model, drawn, request=request)
-    assert len(out) == 1 + N_SHOWS
-    names = ["local", "gemma", "tokens_note", "pairs", "windows_note", "stream", "scatter", "heatmap", "emb_note",
-             "neighbours", "train_text", "train_note", "train_next", "attention", "before_after"]
-    return out[0], dict(zip(names, out[1:]))
+NAMES = ["local", "gemma", "tokens_note", "pairs", "windows_note", "stream", "scatter", "heatmap", "emb_note",
+         "neighbours", "train_text", "train_note", "train_next", "attention", "before_after"]
+
+
+def pick(value, traced, selection=None, model=None, request=None, drawn=None, picked=None, *, with_picked=False):
+    """(the selection, every tab's marks by name), and with `with_picked` the Embeddings tab's own pick last."""
+    out = sel.select(value, selection, *traced, model, drawn, picked, request=request)
+    assert len(out) == 2 + N_SHOWS
+    return (out[0], dict(zip(NAMES, out[1:-1]))) + ((out[-1],) if with_picked else ())
 
 
 def traces(value) -> list[dict]:
@@ -199,10 +202,10 @@ def test_the_link_value_is_checked_like_the_others():
 
 def test_a_link_selection_restores_every_tab_and_its_echo_does_nothing(traced):
     out = sel.restore(4, None, *traced, None)
-    assert out[0] == Selection(sel.LOCAL, 4) and marked(out[1]) == ["▁f"]
+    assert out[0] == Selection(sel.LOCAL, 4) and marked(out[1]) == ["▁f"] and out[-1] is None  # no Embeddings pick of its own
     assert "2 of 8 windows" in out[5] and "Local BPE" in out[3]
     echo = sel.restore(4, Selection("bpe", 4), *traced, None)
-    assert all(isinstance(v, dict) for v in echo) and len(echo) == 1 + N_SHOWS
+    assert all(isinstance(v, dict) for v in echo) and len(echo) == 2 + N_SHOWS
     assert len(sel.SHOWN) == N_SHOWS
 
 
@@ -281,3 +284,23 @@ def test_a_token_in_no_sentence_still_lists_its_neighbours_and_clears_the_ring(t
     cos[b] = -2
     assert [int(j) for j, _ in rows] == [b, *torch.topk(cos, 10).indices.tolist()]
     assert rows[0][1] == "1.000"
+
+
+def test_a_picked_token_the_text_lacks_is_marked_again_in_the_pages_language(traced):
+    """Review: after a neighbour row was picked, a language switch left its line in Turkish. A token the text lacks
+    (957, "▁un" of united: in sentence A only) is the Embeddings tab's own pick, kept beside the selection; the marks
+    drawn again after every view (a switch redraws them all) word it in the page's language then, its neighbours'
+    headers too. A token of the text picked later takes its place; a refused pick keeps it."""
+    from minilm.embeddings.selection import VocabPick
+
+    before = Selection("bpe", 4)
+    selection, shown, picked = pick("vocab 957", traced, selection=before, request=TR, with_picked=True)
+    assert selection == before and picked == VocabPick("bpe", 957)
+    assert shown["emb_note"].startswith("“▁un” Token’lar sekmesindeki metinde yok") and "komşu token" in shown["neighbours"]
+    again = dict(zip(NAMES, sel.marks_again(selection, *traced, None, None, picked)))  # no request: English
+    assert again["emb_note"].startswith("“▁un” is not in the Tokens tab’s text") and "<th>token</th>" in again["neighbours"]
+    assert re.findall(r'<tr class="minilm-selected" data-mlm-pick="vocab (\d+)">', again["neighbours"]) == ["957"]
+    assert marked(again["local"]) == ["▁f"]  # the other tabs keep the selection
+    assert pick("emb 9 9", traced, selection=before, picked=picked, with_picked=True)[2] == picked
+    selection, shown, picked = pick("tokens 2", traced, selection=before, picked=picked, with_picked=True)
+    assert selection == Selection("bpe", 2) and picked is None and "“▁capital”" in shown["emb_note"]

@@ -200,3 +200,43 @@ def test_a_link_into_the_tab_describes_its_own_windows(browser, app_url):
         assert "context_length=5, stride=3" in page.locator("#train-code .cm-content").inner_text()
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "tr"])
+def test_the_note_names_the_windows_tab_only_while_it_shows_the_same_windows(browser, app_url, lang):
+    """Review: with Train's own context_length and stride moved to 8 and 8 (the Windows tab still at 12 and 12), the
+    note said "the Windows tab shows" for windows that tab does not show. Moved here, the note counts this tab's
+    windows (the loader's formula on the corpus, Babel's numbers) and says the settings are its own; moved back to
+    the Windows tab's 12 and 12, it names that tab again."""
+    from minilm import get_tokenizer
+    from minilm.assets import corpus_text
+    from minilm.windows.loader import count_windows
+
+    tabs, own = {"en": ("the Windows tab shows", "this tab’s own"), "tr": ("için gösterdiği", "bu sekmenin kendi ayarları")}[lang]
+    n_tokens = len(get_tokenizer("bpe").encode_long(corpus_text()))
+    context, page = open_train(browser, app_url, lang)
+
+    def note_counting(context_length, stride):
+        n = format_decimal(count_windows(n_tokens, context_length, stride), locale="tr_TR" if lang == "tr" else "en_US")
+        try:
+            page.wait_for_function("n => (document.querySelector('#train-windows')?.innerText || '').includes(n)", arg=n,
+                                   timeout=WAIT_MS)
+        except PlaywrightTimeout:
+            pass
+        note = page.locator("#train-windows").inner_text()
+        assert n in note, note
+        return note
+
+    try:
+        note = note_counting(12, 12)
+        assert tabs in note and own not in note
+        for elem_id, value in (("train-context", 8), ("train-stride", 8)):
+            type_number(page, elem_id, value)
+        note = note_counting(8, 8)
+        assert tabs not in note and own in note, note
+        for elem_id, value in (("train-context", 12), ("train-stride", 12)):
+            type_number(page, elem_id, value)
+        note = note_counting(12, 12)
+        assert tabs in note and own not in note, note
+    finally:
+        context.close()

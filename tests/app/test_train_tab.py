@@ -177,3 +177,24 @@ def test_next_token_from_the_tiny_model(trained, gemma_model_loading):
     assert gemma.empty and timer.active is True and "Gemma 3 270M" in note
     tiny, _, note, _ = tab.next_tokens(None, prompt, TR)
     assert tiny.empty and "Sol sütun için bir model eğitin." in note
+
+
+@pytest.mark.parametrize("request_, tabs, own", [(None, "the Windows tab shows", "this tab’s own"),
+                                                 (TR, "için gösterdiği", "bu sekmenin kendi ayarları")], ids=["en", "tr"])
+def test_the_window_line_names_the_windows_tab_only_for_its_windows(request_, tabs, own):
+    """Review: the note said "the Windows tab's windows for context_length 8, stride 8" after this tab's own sliders had
+    moved away from the Windows tab's values. The page sends both tabs' values (`settings_view`, as wired): the same
+    windows are called the Windows tab's; another setting there (context_length, stride, its tail kept, another source
+    or tokenizer) makes the note say these settings are this tab's own, counting the same windows (the seed's
+    make_windows); without the Windows tab's values (no page) it claims neither."""
+    n = len(make_windows(corpus_stream(), 8, 8))
+    count = f"{n:,}" if request_ is None else f"{n:,}".replace(",", ".")
+    windows_tab = {"windows_source": "corpus", "windows_path": None, "windows_tokenizer": "bpe", "windows_context_length": 8.0,
+                   "windows_stride": 8.0, "windows_keep_tail": False}
+    same, code = tab.settings_view(request_, **FIELDS, **windows_tab)
+    assert tabs in same and own not in same and count in same and "stride=8" in code
+    for name, value in (("context_length", 12.0), ("stride", 4.0), ("keep_tail", True), ("source", "text"), ("tokenizer", "word")):
+        other, _ = tab.settings_view(request_, **FIELDS, **{**windows_tab, f"windows_{name}": value})
+        assert tabs not in other and own in other and count in other, (name, other)
+    alone = tab.windows_note(request_, **FIELDS)
+    assert tabs not in alone and own not in alone and count in alone

@@ -11,8 +11,8 @@ from babel.numbers import format_percent
 from minilm import get_tokenizer
 from minilm.embeddings import tables as emb
 from minilm.embeddings.figures import embedding_figures
-from minilm.embeddings.settings import HAND_MADE
-from minilm.embeddings.vectors import sentence_vectors, table_vectors
+from minilm.embeddings.settings import HAND_MADE, EmbeddingSettings
+from minilm.embeddings.vectors import sentence_vectors, table_vectors, vector_sets
 
 A, B = "the capital of france", "the capital of germany"
 
@@ -30,10 +30,10 @@ def axis_titles(fig):
 
 def test_turkish_figures_use_the_guides_words_and_a_decimal_comma():
     """docs/turkish.md: boyut (dimension), kosinüs benzerliği; Turkish writes 0,25 (Plotly's separators ",.")."""
-    scatter, heatmap, _ = embedding_figures(two_sentences(), dims="0, 1, 2", title="başlık", lang="tr")
+    scatter, heatmap, _ = embedding_figures(two_sentences(), dims="0, 1, 2", title=("başlık", "ikinci satır"), lang="tr")
     assert axis_titles(scatter) == ["boyut 0", "boyut 1", "boyut 2"]
     assert [t.name for t in scatter.data] == [f"A cümlesi: {A}", f"B cümlesi: {B}"]
-    assert scatter.layout.title.text == "başlık" and "kosinüs benzerliği" in heatmap.layout.title.text
+    assert scatter.layout.title.text == "başlık<br>ikinci satır" and "kosinüs benzerliği" in heatmap.layout.title.text
     assert scatter.layout.separators == heatmap.layout.separators == ",."
     english, _, _ = embedding_figures(two_sentences(), dims="0, 1, 2")
     assert axis_titles(english) == ["dim 0", "dim 1", "dim 2"] and english.layout.separators == ".,"
@@ -95,3 +95,36 @@ def test_typed_markup_is_shown_literally_by_plotly():
     assert not [s for s in svg_text if "<" in s or ">" in s]
     assert not [s for t in scatter.data for s in t.text if re.search(r"<[A-Za-z/!]", s)]
     assert html.escape("<img src=x onerror=alert(1)>", quote=False) in scatter.data[0].name
+
+
+@pytest.mark.parametrize("lang, lines", [
+    ("en", ("nn.Embedding(1,024, 4), seed 0, untrained,", "for the {label} tokenizer")),
+    ("tr", ("{label} tokenizer’ı için", "nn.Embedding(1.024, 4), seed 0, eğitilmemiş")),
+], ids=["en", "tr"])
+def test_the_random_tables_title_comes_in_two_lines_each_literal(monkeypatch, lang, lines):
+    """Review: the tab's ~550 px plot cut the one-line title ("… tokenizer’ı için nn.Embedding(1.024, 4"); it is now
+    two lines joined by our own <br>, Babel's numbers (1.024 in Turkish), and the note's one line is the two
+    joined. The tokenizer's label is not ours (a registered tokenizer's is the operator's, here with markup):
+    escaped within its line, it neither breaks the title nor styles it."""
+    from minilm.tokens import registry
+
+    label = "<b>my</b><br>tok &amp; co"
+    monkeypatch.setitem(registry._ENTRIES, "mine", registry.TokenizerEntry("mine", label, registry.ASSETS / "tokenizer.json"))
+    shown = vector_sets(EmbeddingSettings(vectors="random", table_tokenizer="mine"), lang=lang)
+    expected = tuple(line.format(label=label) for line in lines)
+    assert shown.title_lines == expected and shown.title == " ".join(expected)
+    scatter, _, _ = embedding_figures(list(shown.sets), dims=(0, 1, 2), title=shown.title_lines, lang=lang)
+    assert scatter.layout.title.text == "<br>".join(html.escape(line, quote=False) for line in expected)
+    assert scatter.layout.title.text.count("<br>") == 1 and "<b>" not in scatter.layout.title.text
+
+
+def test_a_title_line_too_long_for_the_plot_is_cut_in_the_middle():
+    """A registered tokenizer's label may be any length: its line keeps its start and end within MAX_TITLE_LINE
+    characters (the note above the plot has it whole); lines that fit are left as they are."""
+    from minilm.embeddings.figures import MAX_TITLE_LINE
+
+    long = "for the " + "very " * 30 + "long tokenizer"
+    scatter, _, _ = embedding_figures(two_sentences(), dims=(0, 1, 2), title=("nn.Embedding(1,024, 4)", long))
+    first, second = scatter.layout.title.text.split("<br>")
+    assert first == "nn.Embedding(1,024, 4)" and len(second) <= MAX_TITLE_LINE
+    assert second.startswith("for the very") and second.endswith("long tokenizer") and " … " in second
