@@ -5,11 +5,12 @@ largest block freed, up to 32 MiB) and trims the top of its heaps once more than
 A training step frees, at its end, the same activations and gradients the next step asks for again
 (the Train tab's default run: logits of 384 x 1024 floats, 1.5 MiB, and their gradient); whenever they
 went back to the kernel, every page of them costs a page fault and a kernel zero-fill on first touch.
-At 2 torch threads that happened every step: over 500 page faults a step and about 40% more CPU time
-than with the thresholds fixed (`bench/train.py` prints both). `keep_freed_memory()` fixes them once,
-with `mallopt`, the runtime form of the `MALLOC_MMAP_THRESHOLD_` / `MALLOC_TRIM_THRESHOLD_` settings
-PyTorch's CPU tuning guide gives (or a preloaded jemalloc/tcmalloc, which a Space cannot rely on).
-Elsewhere than glibc (macOS, Windows, musl's no-op `mallopt`) it changes nothing.
+At 2 torch threads that happened every step: 120 to 557 page faults a step, and the default run took
+17% more CPU time and ran 1.23x slower than with the thresholds fixed (bench/README.md; `bench/train.py`
+prints the faults). `keep_freed_memory()` fixes both thresholds once with `mallopt`, the runtime
+form of glibc's `MALLOC_MMAP_THRESHOLD_` / `MALLOC_TRIM_THRESHOLD_` environment settings. A preloaded
+jemalloc or tcmalloc, which PyTorch's performance tuning guide suggests, would reuse memory as well,
+but neither `python app.py` nor a Space can count on one. Elsewhere than glibc (macOS, Windows, musl's no-op `mallopt`) it changes nothing.
 """
 
 from __future__ import annotations
