@@ -19,7 +19,10 @@ app before the chooser) and ours held at 2, which split the gap between the thre
 `--load N` runs N busy loops (`python -c "while True: pass"`) beside every route, for the "under
 load" row.
 
-    python bench/train.py [--runs-ours 3] [--runs-ref 3] [--steps 600] [--no-variants] [--load N]
+`--runs-default-malloc N` adds an A/B of `minilm.lm.memory`: N runs of ours with glibc's default malloc
+thresholds, each beside a run of ours as it is.
+
+    python bench/train.py [--runs-ours 3] [--runs-ref 3] [--steps 600] [--no-variants] [--load N] [--runs-default-malloc N]
 """
 
 from __future__ import annotations
@@ -50,7 +53,7 @@ from minilm import get_tokenizer
 from minilm.lm.settings import TrainConfig
 from minilm.lm.threads import HeldThreads as Held  # a chooser that keeps one thread count (the variants)
 from minilm.lm.train import train
-
+{memory}
 ids = get_tokenizer("bpe").encode_long(corpus_text())
 config = TrainConfig(steps={steps})
 t0, c0, f0 = _bench_time.perf_counter(), _bench_time.process_time(), _bench_resource.getrusage(_bench_resource.RUSAGE_SELF).ru_minflt
@@ -201,17 +204,23 @@ def main() -> int:
     parser.add_argument("--steps", type=int, default=600, help="TrainConfig().steps is 600")
     parser.add_argument("--no-variants", dest="variants", action="store_false",
                         help="skip the plain loop at one torch thread and ours held at 1 and at 2 threads")
+    parser.add_argument("--runs-default-malloc", type=int, default=0, metavar="N",
+                        help="also run ours N times with glibc's default malloc thresholds (minilm.lm.memory off), "
+                             "each beside one more run of ours")
     parser.add_argument("--load", type=int, default=0, metavar="N",
                         help="run N busy-loop processes beside every route (default 0: a quiet machine)")
     args = parser.parse_args()
     loaded = f", {args.load} busy loop(s) beside every route" if args.load else ""
     header(f"Train tab default run ({args.steps} steps) vs the plain eager loop, fresh process each{loaded}")
 
-    ours_code = OURS.format(steps=args.steps, vocab=VOCAB, chooser="None")
-    held_code = {n: OURS.format(steps=args.steps, vocab=VOCAB, chooser=f"Held({n})") for n in (1, 2)}
+    ours_code = OURS.format(steps=args.steps, vocab=VOCAB, chooser="None", memory="")
+    held_code = {n: OURS.format(steps=args.steps, vocab=VOCAB, chooser=f"Held({n})", memory="") for n in (1, 2)}
+    # glibc's default malloc thresholds: what minilm.lm.memory changes, measured beside it
+    default_malloc_code = OURS.format(steps=args.steps, vocab=VOCAB, chooser="None",
+                                      memory="import minilm.lm.train; minilm.lm.train.keep_freed_memory = lambda: False")
     ref_code = REFERENCE.format(steps=args.steps, vocab=VOCAB, threads="")
     one_code = REFERENCE.format(steps=args.steps, vocab=VOCAB, threads="torch.set_num_threads(1)")
-    ours, refs, ones, held = [], [], [], {1: [], 2: []}
+    ours, refs, ones, held, default_malloc, beside = [], [], [], {1: [], 2: []}, [], []
     with busy_loops(args.load):
         for i in range(max(args.runs_ours, args.runs_ref)):  # interleaved, so load from other processes hits both alike
             if i < args.runs_ours:
@@ -222,6 +231,9 @@ def main() -> int:
             ones.append(run_child(one_code))
             for n in (1, 2):
                 held[n].append(run_child(held_code[n]))
+        for _ in range(args.runs_default_malloc):  # an A/B: each beside a run of ours of its own
+            default_malloc.append(run_child(default_malloc_code))
+            beside.append(run_child(ours_code))
 
     o0 = ours[0]
     print(f"corpus: assets/text.txt, {o0['n_ids']:,} local BPE ids; model {o0['n_parameters']:,} parameters "
@@ -253,6 +265,11 @@ def main() -> int:
         for n in (1, 2):
             h_sps, _ = show(f"variant: ours held at {n} thread(s)", held[n])
             print(f"ratio ours held at {n} thread(s)/reference: {h_sps / r_sps:.2f}x the steps/s")
+    if default_malloc:
+        d_sps, _ = show("A/B: ours with glibc's default malloc", default_malloc)
+        b_sps, _ = show("A/B: ours, the runs beside those", beside)
+        print(f"ratio ours/ours with glibc's default malloc: {b_sps / d_sps:.2f}x the steps/s "
+              f"({median(r['loop_cpu_s'] for r in default_malloc) / median(r['loop_cpu_s'] for r in beside):.2f}x less loop CPU)")
     print(f"ratio ours/reference: {o_sps / r_sps:.2f}x the steps/s "
           f"({median(r['loop_cpu_s'] for r in refs) / median(r['loop_cpu_s'] for r in ours):.2f}x less loop CPU)")
     seconds = median(r["seconds"] for r in ours)

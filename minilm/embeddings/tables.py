@@ -82,13 +82,9 @@ def gemma_table(gemma: Gemma):
     return SafetensorsTable(gemma.path)
 
 
-def gemma_table_name(gemma: Gemma, lang: str = "en") -> str:
-    """ "Gemma 3 270M (bundled GGUF): embed_tokens, 262,144 x 640", in `lang`."""
-    return " ".join(gemma_table_title(gemma, lang))
-
-
 def gemma_table_title(gemma: Gemma, lang: str = "en") -> tuple[str, ...]:
-    """`gemma_table_name` as a plot's title breaks it: ("Gemma 3 270M (bundled GGUF):", "embed_tokens, 262,144 x 640")."""
+    """The Gemma table's name in `lang`, on the lines a plot's title breaks it into:
+    ("Gemma 3 270M (bundled GGUF):", "embed_tokens, 262,144 x 640")."""
     table = gemma_table(gemma)
     name = say("emb_gemma_bundled", lang) if gemma.source == "bundled" else gemma.name
     return say_lines("emb_gemma_table", lang, name=name, rows=table.n_rows, dim=table.dim)

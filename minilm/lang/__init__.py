@@ -43,8 +43,7 @@ def say_lines(key: str, lang: str = "en", **values) -> tuple[str, ...]:
     >>> say_lines("emb_gemma_table", "tr", name="Gemma 3", rows=262144, dim=640)
     ('Gemma 3:', 'embed_tokens tablosu, 262.144 x 640')
     """
-    text = LANGUAGES.get(lang, EN).get(key) or EN[key]
-    return tuple(_Numbers(lang).format(line, **values) for line in text.split("\n"))
+    return tuple(_Numbers(lang).format(line, **values) for line in say(key, lang).split("\n"))
 
 
 def say_count(key: str, lang: str, count: int, **values) -> str:

@@ -178,7 +178,7 @@ ne geleceğine dair bir olasılık verir. Eğittiğiniz minik modeli Gemma 3 270
     "train_diverged": '⚠️ Loss NaN ya da sonsuz oldu: {lr} öğrenme oranı bu model için çok yüksek (10 kat küçüğünü deneyin). Eğitim durdu; model bir önceki adımdaki hâlidir.',
     "train_windows": '{source}, {tokenizer}, context_length {context_length}, stride {stride} için {n:,} pencereden 0–{last_train:,} arasındakilerle eğitir; {first_val:,}–{last:,} arasındaki pencereler doğrulama için ayrılır.',
     "train_windows_tab": 'Pencereler sekmesinin {source}, {tokenizer}, context_length {context_length}, stride {stride} için gösterdiği {n:,} pencereden 0–{last_train:,} arasındakilerle eğitir; {first_val:,}–{last:,} arasındaki pencereler doğrulama için ayrılır.',
-    "train_windows_own": "Bu ayarlar bu sekmenin kendi ayarları, Pencereler sekmesininkiler değil.",
+    "train_windows_own": "Bu ayarlar Pencereler sekmesinin değil, bu sekmenin kendi ayarları.",
     "train_windows_gap": "Aradaki {skipped} pencere, ayrılanlarla token paylaştığı için dışarıda kalır.",
     "unknown_tokenizer": 'bilinmeyen tokenizer {name!r}: {names} arasından birini seçin',
     "still_loading": '{what} hâlâ yükleniyor ({stage}, şimdiye kadar {seconds} sn); birkaç saniye sonra yeniden deneyin.',

@@ -21,7 +21,7 @@ from typing import Iterator
 import torch
 from torch.nn import functional as F
 
-from minilm.lm.memory import keep_freed_memory
+from minilm.lm.memory import keep_freed_memory, release_freed_memory
 from minilm.lm.model import TinyLM
 from minilm.lm.settings import TrainConfig, TrainSettings, split_windows
 from minilm.lm.threads import ThreadChooser
@@ -67,8 +67,8 @@ def train(ids: list[int], vocab_size: int, config: TrainConfig, *, stop: threadi
 
     The model starts from `TinyLM(config, seed=config.seed)`, so `untrained(model)` rebuilds it. Steps run
     at the thread count `chooser` picks (by default a fresh `ThreadChooser`: 2 while both cores are free);
-    the caller's count is back whenever the generator yields, ends, is closed or raises. The process
-    keeps freed memory for the next step from then on (`keep_freed_memory`).
+    the caller's count is back whenever the generator yields, ends, is closed or raises. Freed memory is
+    kept for the next step while it runs and handed back when it ends (`minilm.lm.memory`).
     """
     keep_freed_memory()
     previous = torch.get_num_threads()
@@ -78,6 +78,7 @@ def train(ids: list[int], vocab_size: int, config: TrainConfig, *, stop: threadi
             yield event
     finally:
         torch.set_num_threads(previous)
+        release_freed_memory()
 
 
 def _train(ids, vocab_size, config, stop, chooser):

@@ -139,7 +139,8 @@ def _embeddings_marks(selection, embeddings, held, lang, picked: VocabPick | Non
         if not found:
             return [plot(embeddings.scatter), plot(embeddings.heatmap), say("sel_emb_other_tokenizer", lang), ""]
         token_id = held[embeddings.tokenizer].ids[found[0]]
-    return _embeddings_for(token_id, embeddings, lang, outside=picked is not None and selection_id(selection, held) != token_id)
+    text = held.get(embeddings.tokenizer)  # the Tokens tab's text in this tab's tokenizer, as it is now
+    return _embeddings_for(token_id, embeddings, lang, outside=picked is not None and (text is None or token_id not in text.ids))
 
 
 def selection_id(selection, held):

@@ -18,6 +18,7 @@ import re
 import gradio as gr
 
 from minilm.embeddings.selection import VocabPick
+from minilm.tokens.registry import get_tokenizer
 from minilm.tokens.selection import Selection
 from minilm.ui.marks import LOCAL, SHOWN, marks, positions_in, streams  # noqa: F401 - the page's names for them
 from minilm.ui.page import LINK_QUERY_JS
@@ -137,6 +138,8 @@ def _selection_from(word, numbers, held, tokens, embeddings) -> tuple[Selection 
         return None, None
     if word == "vocab":
         token_id = numbers[0]
+        if token_id >= _vocab_size(embeddings.tokenizer):
+            return None, None  # no such row: refused, not kept to be marked after every view
     else:
         k, i = numbers
         if k >= len(embeddings.shown.sets) or i >= len(embeddings.shown.sets[k].ids):
@@ -147,6 +150,14 @@ def _selection_from(word, numbers, held, tokens, embeddings) -> tuple[Selection 
     if at is None:
         return None, VocabPick(embeddings.tokenizer, token_id)
     return Selection(embeddings.tokenizer, at), None
+
+
+def _vocab_size(name: str) -> int:
+    """How many ids `name`'s vocabulary has (0 while it cannot be had: every id refused)."""
+    try:
+        return len(get_tokenizer(name, wait=False))
+    except ValueError:
+        return 0
 
 
 def wire_selection(demo: gr.Blocks, tokens, windows, embeddings, train, select_field) -> None:

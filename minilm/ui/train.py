@@ -29,8 +29,9 @@ from minilm.windows.settings import WindowSettings
 SOURCES = (("corpus_source", "corpus"), ("my_txt", "file"), ("prompt_source", "text"))
 FOLLOWED = ("source", "tokenizer", "context_length", "stride")  # the Windows tab's, kept in step
 # The Windows tab's values the note compares with this tab's (its text box is this tab's too), passed as
-# `windows_<name>`: whether the windows trained on are the ones that tab shows.
-COMPARED = ("source", "path", "tokenizer", "context_length", "stride", "keep_tail")
+# `windows_<name>`: whether the windows trained on are the ones that tab shows. Not its keep_tail: training
+# never keeps the tail, and a padded last window there leaves the others the same.
+COMPARED = ("source", "path", "tokenizer", "context_length", "stride")
 
 
 def windows_note(request: gr.Request = None, windows_tab: dict | None = None, **values) -> str:

@@ -304,3 +304,23 @@ def test_a_picked_token_the_text_lacks_is_marked_again_in_the_pages_language(tra
     assert pick("emb 9 9", traced, selection=before, picked=picked, with_picked=True)[2] == picked
     selection, shown, picked = pick("tokens 2", traced, selection=before, picked=picked, with_picked=True)
     assert selection == Selection("bpe", 2) and picked is None and "“▁capital”" in shown["emb_note"]
+
+
+def test_a_pick_the_text_has_come_to_hold_is_not_called_missing_from_it(traced):
+    """Review: the pick's line compared its id with the selection's, so once the Tokens text held the picked token
+    the page still said it was not in the text. 957 ("▁un") picked, then a text with "united" in the Tokens tab."""
+    tokens, windows, embeddings = traced
+    _, _, picked = pick("vocab 957", traced, selection=Selection("bpe", 4), with_picked=True)
+    united = tokens_tab.tokenize_traced({}, None, text="the united states", tokenizer="bpe", add_special_tokens=True,
+                                        split_special=False)[-1]
+    assert 957 in united.local.ids
+    again = dict(zip(NAMES, sel.marks_again(Selection("bpe", 1), united, windows, embeddings, None, None, picked)))
+    assert again["emb_note"].startswith("Selected “▁un”: 2 points of these sentences")
+
+
+def test_a_pick_of_an_id_beyond_the_vocabulary_is_refused_not_kept(traced):
+    """Review: "vocab N" was kept whatever N, then marked after every view. The BPE has 1,024 ids: 1024 is none."""
+    before = Selection("bpe", 4)
+    selection, shown, picked = pick("vocab 1024", traced, selection=before, with_picked=True)
+    assert selection == before and picked is None
+    assert pick("vocab 1023", traced, selection=before, with_picked=True)[2] is not None  # the last id is one

@@ -190,10 +190,11 @@ def test_the_window_line_names_the_windows_tab_only_for_its_windows(request_, ta
     n = len(make_windows(corpus_stream(), 8, 8))
     count = f"{n:,}" if request_ is None else f"{n:,}".replace(",", ".")
     windows_tab = {"windows_source": "corpus", "windows_path": None, "windows_tokenizer": "bpe", "windows_context_length": 8.0,
-                   "windows_stride": 8.0, "windows_keep_tail": False}
+                   "windows_stride": 8.0}
     same, code = tab.settings_view(request_, **FIELDS, **windows_tab)
     assert tabs in same and own not in same and count in same and "stride=8" in code
-    for name, value in (("context_length", 12.0), ("stride", 4.0), ("keep_tail", True), ("source", "text"), ("tokenizer", "word")):
+    assert set(tab.COMPARED) == {name[len("windows_"):] for name in windows_tab}  # what the page sends
+    for name, value in (("context_length", 12.0), ("stride", 4.0), ("source", "text"), ("tokenizer", "word")):
         other, _ = tab.settings_view(request_, **FIELDS, **{**windows_tab, f"windows_{name}": value})
         assert tabs not in other and own in other and count in other, (name, other)
     alone = tab.windows_note(request_, **FIELDS)

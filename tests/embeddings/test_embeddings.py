@@ -25,7 +25,7 @@ def test_bundled_equals_transformers_embed_tokens(gemma, gemma_model):
     expected = gemma_model.model.embed_tokens(torch.tensor(IDS))
     ours = emb.gemma_embed_tokens(gemma, IDS)
     torch.testing.assert_close(ours, expected, rtol=0, atol=0)  # bit for bit
-    assert ours.shape == (len(IDS), 640) and "262,144 x 640" in emb.gemma_table_name(gemma)
+    assert ours.shape == (len(IDS), 640) and "262,144 x 640" in " ".join(emb.gemma_table_title(gemma))
 
 
 @pytest.mark.slow
@@ -72,7 +72,7 @@ def test_hub_layout_equals_transformers_embed_tokens(tiny_hub_folder):
     expected = model.model.embed_tokens(torch.tensor(IDS))
     assert ours.dtype == torch.bfloat16  # the scale is cast to bf16 first, as transformers does
     torch.testing.assert_close(ours, expected, rtol=0, atol=0)
-    assert "262,144 x 48" in emb.gemma_table_name(local)
+    assert "262,144 x 48" in " ".join(emb.gemma_table_title(local))
 
 
 @pytest.mark.slow
