@@ -6,8 +6,8 @@ A training step frees, at its end, the same activations and gradients the next s
 (the Train tab's default run: logits of 384 x 1024 floats, 1.5 MiB, and their gradient); whenever they
 went back to the kernel, every page of them costs a page fault and a kernel zero-fill on first touch.
 At 2 torch threads that happened in step after step: 4 to 557 page faults a step as timing went, and in
-an A/B of the default run 17% more CPU time and 1.23x fewer steps/s than with the thresholds fixed
-(bench/README.md; `bench/train.py` prints the faults and has the variant without).
+A/Bs of the default run 7-17% more CPU time and 1.09-1.23x fewer steps/s than with the thresholds fixed
+(bench/README.md; `bench/train.py` prints the faults, `--runs-default-malloc` runs the A/B).
 
 `keep_freed_memory()` fixes both thresholds once with `mallopt`, the runtime form of glibc's
 `MALLOC_MMAP_THRESHOLD_` / `MALLOC_TRIM_THRESHOLD_` environment settings, at the values glibc's own
@@ -39,7 +39,8 @@ def keep_freed_memory() -> bool:
     `mallopt` beside other threads unsafe ("const:mallopt": it stores the parameters under the main arena's
     lock, while other threads read them without it): word-sized stores whose only effect is which threshold
     a concurrent malloc sees, accepted here. Set in the main thread before the app serves, they cost the
-    app 79 MB more peak RSS while Gemma loads (857 MB against 778, `bench/embeddings.py --only app`).
+    app 79 MB more peak RSS while Gemma loads (857 MB against 778, `bench/embeddings.py --only app`, one run
+    each).
     """
     global _kept
     with _lock:
