@@ -330,8 +330,10 @@ def build_train_tab(prompt: gr.Textbox, windows: dict, tab: gr.Tab):
                  show_progress="hidden")
     # Redrawn when a visitor edits this tab or opens it, not on every change: the values the Windows and
     # Tokens tabs hand over while this tab is hidden would each cost a server event (`settings_view`).
+    # "always_last": typing 16 in a box or dragging a slider sends input after input, and the default "once"
+    # dropped those that came while one ran, leaving the note and code at 1 while the box said 16.
     own = [c.input for name, c in fields.items() if name not in ("text", "path")] + [path.change, tab.select]
-    gr.on(own, **shown, api_name="train_windows")
+    gr.on(own, **shown, api_name="train_windows", trigger_mode="always_last")
     # Armed at the click, before the run waits in the queue, so Stop works on a queued run too.
     run = dict(fn=train_view, inputs_kwargs=fields, outputs=[status, chart, model], concurrency_limit=1, concurrency_id="train")
     views = [start.click(arm_stop, None, None, api_name="train_arm", api_visibility="private", concurrency_limit=None,

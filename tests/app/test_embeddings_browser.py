@@ -227,7 +227,7 @@ TITLES = {  # each source's title lines, in the order the test chooses them: who
               "hand": ["hand-made vectors (seed 6.1)"]},
     "tr-TR": {"bpe": ["Yerel BPE · assets/tokenizer.json tokenizer’ı için", "nn.Embedding(1.024, 4), seed 0, eğitilmemiş"],
               "word": ["Yerel kelime düzeyi · assets/tokenizer_word.json tokenizer’ı için", "nn.Embedding(1.317, 4), seed 0, eğitilmemiş"],
-              "gemma": ["Gemma 3 270M (pakete dahil GGUF):", "embed_tokens tablosu, 262.144 x 640"],
+              "gemma": ["Gemma 3 270M (uygulamayla gelen GGUF):", "embed_tokens tablosu, 262.144 x 640"],
               "hand": ["elle kurulmuş vektörler (rehber 6.1)"]},
 }
 

@@ -32,7 +32,7 @@ WORDS = {
               "f": "Token 4 “▁f” is in the input (x) of 2 of 8 windows, and the target (y) of 2.",
               "head": "block 1 · head 1", "chip": "Selected: token 4 “▁f” (id 397)"},
     "tr-TR": {"Windows": "Pencereler", "Embeddings": "Gömmeler", "Train": "Eğitim", "Tokens": "Token’lar",
-              "f": "Seçilen 4. token “▁f”, 8 pencerenin 2 tanesinde girdide (x), 2 tanesinde hedefte (y).",
+              "f": "Seçilen 4 numaralı token “▁f”, 8 pencerenin 2 tanesinde girdide (x), 2 tanesinde hedefte (y).",
               "head": "blok 1 · kafa 1", "chip": "Seçilen: "},
 }
 LOCALES = pytest.mark.parametrize("locale", ["en-US", "tr-TR"], ids=["en", "tr"])

@@ -82,7 +82,7 @@ def test_a_chip_marks_its_windows_by_hand(traced, position, token, x, y, cells):
 def test_turkish_counts_and_the_other_tokenizer(traced):
     """Turkish words; Gemma's chips covering "france" (its own cut of the same characters) are marked too."""
     _, shown = pick("tokens 5", traced, request=TR)  # "rance"
-    assert "Seçilen 5. token “rance”, 8 pencerenin 2 tanesinde girdide (x), 2 tanesinde hedefte (y)." in shown["windows_note"]
+    assert "Seçilen 5 numaralı token “rance”, 8 pencerenin 2 tanesinde girdide (x), 2 tanesinde hedefte (y)." in shown["windows_note"]
     gemma = traced[0].gemma
     if gemma is not None:  # Gemma ready: its pieces of "france" are the ones marked
         assert "".join(marked(shown["gemma"])).replace("▁", "") == "france"

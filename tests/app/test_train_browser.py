@@ -240,3 +240,37 @@ def test_the_note_names_the_windows_tab_only_while_it_shows_the_same_windows(bro
         assert tabs in note and own not in note, note
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "tr"])
+def test_the_note_follows_a_number_typed_key_by_key(browser, app_url, lang):
+    """Review walk: "16" typed into context_length at a person's pace left the note and the code at "context_length 1"
+    (the note's event ran in gradio's default "once" mode, which drops the inputs that come while one runs). The
+    note must end counting the windows of what the box shows (the loader's formula, Babel's numbers), the code too."""
+    from minilm import get_tokenizer
+    from minilm.assets import corpus_text
+    from minilm.windows.loader import count_windows
+
+    n_tokens = len(get_tokenizer("bpe").encode_long(corpus_text()))
+    context, page = open_train(browser, app_url, lang)
+    try:
+        page.get_by_text({"en": EN, "tr": TR}[lang]["show_code"]).last.click()  # the code, opened as a learner does
+        page.wait_for_selector("#train-code .cm-content", timeout=WAIT_MS)
+        for typed in ("16", "12"):
+            box = page.locator("#train-context input[type=number]")
+            box.click()
+            box.press("Control+a")
+            page.keyboard.type(typed, delay=40)
+            n = format_decimal(count_windows(n_tokens, int(typed), 12), locale="tr_TR" if lang == "tr" else "en_US")
+            try:  # the windows' count alone could be a number already in the note (2,470 in "windows 2,224–2,470")
+                page.wait_for_function("([n, c]) => { const t = document.querySelector('#train-windows')?.innerText || '';"
+                                       " return t.includes(n) && t.includes(c); }", arg=[n, f"context_length {typed},"],
+                                       timeout=WAIT_MS)
+            except PlaywrightTimeout:
+                pass
+            assert box.input_value() == typed
+            note = page.locator("#train-windows").inner_text()
+            assert f"context_length {typed}," in note and n in note, note
+            assert f"context_length={typed}," in page.locator("#train-code .cm-content").inner_text()
+    finally:
+        context.close()
