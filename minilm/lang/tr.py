@@ -249,7 +249,7 @@ ne geleceğine dair bir olasılık verir. Eğittiğiniz minik modeli Gemma 3 270
     "emb_col_token": 'komşu token',
     "emb_col_id": 'token id’si',
     "emb_col_cosine": 'kosinüs benzerliği',
-    "emb_hover_norm": 'norm',
+    "emb_hover_norm": 'uzunluk',
     "emb_hover_cosine": 'kosinüs',
     "emb_token_choice": '{name} · sıra {i}: {token}',
     "emb_dim_axis": 'boyut {d}',

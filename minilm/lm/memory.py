@@ -40,7 +40,7 @@ def keep_freed_memory() -> bool:
     lock, while other threads read them without it): word-sized stores whose only effect is which threshold
     a concurrent malloc sees, accepted here. Set in the main thread before the app serves, they cost the
     app 79 MB more peak RSS while Gemma loads (857 MB against 778, `bench/embeddings.py --only app`, one run
-    each).
+    each, with a first trim threshold of 128 MiB and a test run beside).
     """
     global _kept
     with _lock:
