@@ -163,7 +163,12 @@ def build_windows_tab(prompt: gr.Textbox):
     traced = gr.State(None)
     view = dict(fn=windows_shown, inputs_kwargs={**fields, "show_mistake": mistake}, outputs=[summary, pairs, stream, strides, traced, code])
     source.change(lambda s: gr.update(visible=s == "file"), source, path, api_visibility="private", api_name="show_file")
-    views = [gr.on([c.change for c in (*fields.values(), mistake)], **view, api_name="windows_view", api_visibility="undocumented")]
+    # A load or a language switch redraws through the same deferred listener as the fields (`nudge`): as a second
+    # event (the load's own view) it could finish after the fields' one and draw a link's context_length and stride
+    # with the default tokenizer (read before the link's radio value landed): 2 loads in 16 in Chromium.
+    nudge = gr.Number(visible=False)
+    views = [gr.on([c.change for c in (*fields.values(), mistake, nudge)], **view, api_name="windows_view",
+                   api_visibility="undocumented")]
     download.click(download_pairs, inputs_kwargs={**fields, "fmt": fmt}, outputs=[pairs_file, ids_file, download_status],
                    api_name="download_pairs")
     # The code comes with the view, not from a second listener of the same changes: gradio 6.31 reruns a
@@ -172,7 +177,7 @@ def build_windows_tab(prompt: gr.Textbox):
     gr.api(windows, api_name="windows")
 
     def refresh(load):
-        views.append(load.then(**view, api_name="windows_view_load", api_visibility="private"))
+        load.then(None, None, nudge, js="() => Date.now()", api_name="windows_view_load", api_visibility="private")
 
     parts = TabParts(refresh, {"context_length": context_length, "stride": stride, "windows_tokenizer": tokenizer},
                      traced=traced, views=views, shows={"pairs": pairs, "selected": selected, "stream": stream})
