@@ -188,6 +188,8 @@ its vocabulary a probability for what comes next. Compare the tiny model you tra
     "train_windows_tab": 'Trains on windows 0–{last_train:,} of the {n:,} windows the Windows tab shows for {source}, {tokenizer}, context_length {context_length}, stride {stride}; windows {first_val:,}–{last:,} are held out for validation.',
     "train_windows_own": "These settings are this tab’s own, not the Windows tab’s.",
     "train_windows_gap": "Left out between them, as they share tokens with the held-out ones: {skipped} window(s).",
+    "train_windows_padded": "With its tail kept, the Windows tab also shows {n:,} padded windows after them ({total:,} in all); training never uses them.",
+    "train_windows_padded_one": "With its tail kept, the Windows tab also shows one padded window after them ({total:,} in all); training never uses it.",
     "unknown_tokenizer": 'unknown tokenizer {name!r}: choose one of {names}',
     "still_loading": '{what} is still loading ({stage}, {seconds} s so far); try again in a few seconds.',
     "no_file": 'Upload a .txt file, or choose another source.',

@@ -180,6 +180,8 @@ ne geleceğine dair bir olasılık verir. Eğittiğiniz minik modeli Gemma 3 270
     "train_windows_tab": 'Pencereler sekmesinin {source}, {tokenizer}, context_length {context_length}, stride {stride} için gösterdiği {n:,} pencereden 0–{last_train:,} arasındakilerle eğitir; {first_val:,}–{last:,} arasındaki pencereler doğrulama için ayrılır.',
     "train_windows_own": "Bu ayarlar Pencereler sekmesinin değil, bu sekmenin kendi ayarları.",
     "train_windows_gap": "Aradaki {skipped} pencere, ayrılanlarla token paylaştığı için dışarıda kalır.",
+    "train_windows_padded": "Kuyruk korunduğu için Pencereler sekmesi bunlardan sonra doldurulmuş {n:,} pencere daha gösterir (toplam {total:,}); eğitim bunları hiç kullanmaz.",
+    "train_windows_padded_one": "Kuyruk korunduğu için Pencereler sekmesi bunlardan sonra doldurulmuş bir pencere daha gösterir (toplam {total:,}); eğitim onu hiç kullanmaz.",
     "unknown_tokenizer": 'bilinmeyen tokenizer {name!r}: {names} arasından birini seçin',
     "still_loading": '{what} hâlâ yükleniyor ({stage}, şimdiye kadar {seconds} sn); birkaç saniye sonra yeniden deneyin.',
     "no_file": 'Bir .txt dosyası yükleyin ya da başka bir kaynak seçin.',

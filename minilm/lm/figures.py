@@ -11,7 +11,7 @@ import math
 from dataclasses import replace
 from functools import lru_cache
 
-from minilm.lang import number, plotly_separators, say
+from minilm.lang import number, plotly_separators, say, say_count
 from minilm.lm.settings import SHORT_RUN, TrainConfig, WindowSplit
 from minilm.text import markdown_literal
 from minilm.tokens.figures import visible
@@ -96,9 +96,11 @@ def run_notes(run: str, points: dict, event, split: WindowSplit, config: TrainCo
     return notes
 
 
-def windows_used(split: WindowSplit, source: str, tokenizer: str, lang: str = "en", *, windows_tab: bool | None = None) -> str:
+def windows_used(split: WindowSplit, source: str, tokenizer: str, lang: str = "en", *, windows_tab: bool | None = None,
+                 tab_padded: int = 0) -> str:
     """Which windows this run trains on and which it holds out (Markdown): named the Windows tab's when
-    `windows_tab` (that tab cuts the same ones), said to be this tab's own when False, neither when None (unknown)."""
+    `windows_tab` (that tab cuts the same ones), said to be this tab's own when False, neither when None (unknown).
+    `tab_padded`: the padded windows the Windows tab adds after them (its tail kept), which training leaves out."""
     from minilm.tokens.registry import tokenizer_entry
 
     source_name = say({"corpus": "corpus_source", "file": "my_txt", "text": "prompt_source"}[source], lang)
@@ -109,6 +111,8 @@ def windows_used(split: WindowSplit, source: str, tokenizer: str, lang: str = "e
     skipped = split.first_val - split.n_train
     line += (" " + say("train_windows_gap", lang, skipped=skipped)) if skipped else ""
     line += (" " + say("train_windows_own", lang)) if windows_tab is False else ""
+    line += (" " + say_count("train_windows_padded", lang, tab_padded, n=tab_padded, total=split.n_windows + tab_padded)) \
+        if tab_padded else ""
     return line + ("\n\n" + say("train_tiny_text", lang, n=split.n_train) if split.n_train < FEW_WINDOWS else "")
 
 

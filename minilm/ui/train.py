@@ -24,14 +24,15 @@ from minilm.ui.loaders import GEMMA, GEMMA_MODEL
 from minilm.ui.page import T, TabParts, language, problem, say_md, tokenizer_choices
 from minilm.ui.train_api import next_token, sample, train
 from minilm.values import whole_number
+from minilm.windows.loader import window_stats
 from minilm.windows.settings import WindowSettings
 
 SOURCES = (("corpus_source", "corpus"), ("my_txt", "file"), ("prompt_source", "text"))
 FOLLOWED = ("source", "tokenizer", "context_length", "stride")  # the Windows tab's, kept in step
 # The Windows tab's values the note compares with this tab's (its text box is this tab's too), passed as
-# `windows_<name>`: whether the windows trained on are the ones that tab shows. Not its keep_tail: training
-# never keeps the tail, and a padded last window there leaves the others the same.
-COMPARED = ("source", "path", "tokenizer", "context_length", "stride")
+# `windows_<name>`: whether the windows trained on are the ones that tab shows. Its keep_tail only adds padded
+# windows at the end, which training never uses: the others stay the same, and the note counts the padded ones.
+COMPARED = ("source", "path", "tokenizer", "context_length", "stride", "keep_tail")
 
 
 def windows_note(request: gr.Request = None, windows_tab: dict | None = None, **values) -> str:
@@ -40,18 +41,22 @@ def windows_note(request: gr.Request = None, windows_tab: dict | None = None, **
     lang = language(request)
     try:
         settings = TrainSettings(**values)
-        _, split = settings.split(wait=False)
+        ids, split = settings.split(wait=False)
     except ValueError as err:
         return problem(err, lang)
-    return figures.windows_used(split, values["source"], values["tokenizer"], lang, windows_tab=_same_as_tab(settings, windows_tab))
+    same = _same_as_tab(settings, windows_tab)
+    padded = window_stats(len(ids), split.context_length, split.stride, keep_tail=True).n_padded \
+        if same and windows_tab.get("keep_tail") else 0
+    return figures.windows_used(split, values["source"], values["tokenizer"], lang, windows_tab=same, tab_padded=padded)
 
 
 def _same_as_tab(settings: TrainSettings, windows_tab: dict | None) -> bool | None:
-    """True when the Windows tab's values cut `settings`' windows, False when not (or they are wrong), None unknown."""
+    """True when the Windows tab's values cut `settings`' windows (besides the padded ones its kept tail adds),
+    False when not (or they are wrong), None unknown."""
     if windows_tab is None:
         return None
     try:
-        shown = WindowSettings(text=settings.text, **windows_tab)
+        shown = WindowSettings(text=settings.text, **{**windows_tab, "keep_tail": False})
     except ValueError:
         return False
     return settings.windows().same_windows(shown)

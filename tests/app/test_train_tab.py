@@ -190,12 +190,36 @@ def test_the_window_line_names_the_windows_tab_only_for_its_windows(request_, ta
     n = len(make_windows(corpus_stream(), 8, 8))
     count = f"{n:,}" if request_ is None else f"{n:,}".replace(",", ".")
     windows_tab = {"windows_source": "corpus", "windows_path": None, "windows_tokenizer": "bpe", "windows_context_length": 8.0,
-                   "windows_stride": 8.0}
+                   "windows_stride": 8.0, "windows_keep_tail": False}
     same, code = tab.settings_view(request_, **FIELDS, **windows_tab)
     assert tabs in same and own not in same and count in same and "stride=8" in code
     assert set(tab.COMPARED) == {name[len("windows_"):] for name in windows_tab}  # what the page sends
     for name, value in (("context_length", 12.0), ("stride", 4.0), ("source", "text"), ("tokenizer", "word")):
         other, _ = tab.settings_view(request_, **FIELDS, **{**windows_tab, f"windows_{name}": value})
         assert tabs not in other and own in other and count in other, (name, other)
+    assert "padded" not in same and "doldurulmuş" not in same
     alone = tab.windows_note(request_, **FIELDS)
     assert tabs not in alone and own not in alone and count in alone
+
+
+@pytest.mark.parametrize("request_, stride, padded", [
+    (None, 8.0, "also shows one padded window after them"), (TR, 8.0, "doldurulmuş bir pencere daha gösterir"),
+    (None, 2.0, "also shows {p} padded windows after them"), (TR, 2.0, "doldurulmuş {p} pencere daha gösterir")],
+    ids=["en-one", "tr-one", "en-many", "tr-many"])
+def test_the_window_line_counts_the_windows_tab_padded_tail(request_, stride, padded):
+    """Walk: with "keep the tail" on, the Windows tab showed 2,472 windows while the Train note said it showed 2,471
+    (training never keeps the tail). They are still the Windows tab's windows, and the note now says how many padded
+    ones that tab adds after them, and their total: the starts the seed's loop refuses (s + context_length + 1 > n)
+    that still leave a target (s <= n - 2)."""
+    n = len(corpus_stream())
+    trained = len(make_windows(corpus_stream(), 8, int(stride)))
+    p = sum(1 for s in range(0, n - 1, int(stride)) if s + 8 + 1 > n)
+    assert p >= 1
+    say = (lambda v: f"{v:,}") if request_ is None else (lambda v: f"{v:,}".replace(",", "."))
+    windows_tab = {"windows_source": "corpus", "windows_path": None, "windows_tokenizer": "bpe", "windows_context_length": 8.0,
+                   "windows_stride": stride, "windows_keep_tail": True}
+    note, _ = tab.settings_view(request_, **{**FIELDS, "stride": stride}, **windows_tab)
+    note = note.replace("\\", "")
+    total = f"({say(trained + p)} in all)" if request_ is None else f"(toplam {say(trained + p)})"
+    assert padded.format(p=say(p)) in note and total in note
+    assert ("the Windows tab shows" if request_ is None else "için gösterdiği") in note
