@@ -172,6 +172,40 @@ def test_the_tab_follows_the_windows_tab_when_opened(browser, app_url, lang):
         context.close()
 
 
+@pytest.mark.parametrize("lang", ["en", "tr"])
+def test_with_the_tail_kept_the_note_counts_what_the_windows_tab_shows(browser, app_url, lang):
+    """Walk: with "keep the tail" ticked, the Windows tab showed 2,472 windows while the Train note said that tab showed
+    2,471. The Windows tab's total (the loader's formula with the tail kept, Babel's numbers) is now in the note too,
+    with the one padded window training leaves out."""
+    from minilm import get_tokenizer
+    from minilm.assets import corpus_text
+    from minilm.windows.loader import count_windows
+
+    words = {**EN, **TR} if lang == "tr" else EN
+    n_tokens = len(get_tokenizer("bpe").encode_long(corpus_text()))
+    kept, trained = count_windows(n_tokens, 12, 12, keep_tail=True), count_windows(n_tokens, 12, 12)
+    assert kept == trained + 1
+    shown = format_decimal(kept, locale="tr_TR" if lang == "tr" else "en_US")
+    padded = {"en": "also shows one padded window after them", "tr": "doldurulmuş bir pencere daha gösterir"}[lang]
+    context, page = open_train(browser, app_url, lang)
+    try:
+        page.get_by_role("tab", name=words["tab_windows"], exact=True).click()
+        page.get_by_label(words["keep_tail"]).check()
+        page.wait_for_function("n => (document.querySelector('#windows-summary')?.innerText || '').includes(n)", arg=shown,
+                               timeout=WAIT_MS)
+        page.get_by_role("tab", name=words["tab_train"], exact=True).click()
+        try:
+            page.wait_for_function("t => document.querySelector('#train-windows').innerText.includes(t)", arg=padded,
+                                   timeout=WAIT_MS)
+        except PlaywrightTimeout:
+            pass
+        note = page.locator("#train-windows").inner_text()
+        assert padded in note and shown in note, note
+        assert format_decimal(trained, locale="tr_TR" if lang == "tr" else "en_US") in note
+    finally:
+        context.close()
+
+
 def test_a_link_into_the_tab_describes_its_own_windows(browser, app_url):
     """A link that opens Train with context_length 5 and stride 3 (a review found the note and the code
     still describing 12 and 12): the sliders, the note's count (the loader's formula, Turkish numbers)
