@@ -440,3 +440,36 @@ ne geleceğine dair bir olasılık verir. Eğittiğiniz minik modeli Gemma 3 270
     "attention_label": "her bloktaki her kafanın dikkati",
     "attention_none": 'Bu modelde blok yok (tek katmanlı model): hiçbir konum başka birine dikkat etmiyor.',
 }
+
+# Plotly's own words (its toolbar's button titles, its hints), by its English text: plotly.js ships no Turkish
+# dictionary (its `tr` locale has dates only). The page registers them as Plotly's `tr` locale (minilm/ui/plot.py).
+PLOTLY = {
+    "Autoscale": "Otomatik ölçekle",
+    "Box Select": "Kutuyla seç",
+    "Compare data on hover": "Üzerine gelince verileri karşılaştır",
+    "Double-click on legend to isolate one trace": "Tek bir seriyi ayırmak için açıklamada çift tıklayın",
+    "Double-click to zoom back out": "Uzaklaşmak için çift tıklayın",
+    "Download plot as a PNG": "Grafiği PNG olarak indir",
+    "Download plot": "Grafiği indir",
+    "Lasso Select": "Kementle seç",
+    "Orbital rotation": "Yörüngede döndür",
+    "Pan": "Kaydır",
+    "Produced with Plotly.js": "Plotly.js ile yapıldı",
+    "Reset": "Sıfırla",
+    "Reset axes": "Eksenleri sıfırla",
+    "Reset camera to default": "Kamerayı varsayılana döndür",
+    "Reset camera to last save": "Kamerayı son kayda döndür",
+    "Reset view": "Görünümü sıfırla",
+    "Reset views": "Görünümleri sıfırla",
+    "Show closest data on hover": "Üzerine gelince en yakın veriyi göster",
+    "Snapshot succeeded": "Görüntü indirildi",
+    "Sorry, there was a problem downloading your snapshot!": "Üzgünüz, görüntü indirilirken bir sorun oldu!",
+    "Taking snapshot - this may take a few seconds": "Görüntü hazırlanıyor; bu birkaç saniye sürebilir",
+    "Toggle Spike Lines": "Kılavuz çizgilerini aç/kapat",
+    "Toggle show closest data on hover": "Üzerine gelince en yakın veriyi göster/gösterme",
+    "Turntable rotation": "Döner tablada döndür",
+    "Zoom": "Yakınlaştırma",
+    "Zoom in": "Yakınlaştır",
+    "Zoom out": "Uzaklaştır",
+    "trace": "seri",
+}

@@ -25,6 +25,7 @@ from minilm.notebook import notebook_from_state, write_notebook
 from minilm.share import TABS, parse_state
 from minilm.text import markdown_literal
 from minilm.tokens.registry import tokenizer_entry, tokenizer_names
+from minilm.ui.plot import PLOT_LOCALE_JS
 
 # The browser formats what it is given as ICU messages, so only plain texts go there; texts with
 # {fields} are filled on the server.
@@ -103,10 +104,11 @@ body.mlm-compact footer { display: none !important; }
 # gradio keeps its locale in the svelte-i18n store of its core module; importing that module again
 # gives the same instance, and its changeLocale is what gradio's Settings panel calls.
 SET_LOCALE_JS = r"""async (lang) => {
+  (PLOT_LOCALE)(lang);
   const url = performance.getEntriesByType('resource').map((e) => e.name).find((n) => /\/assets\/core-[^/?]*\.js/.test(n));
   if (!url) return;
   try { await (await import(url)).changeLocale(lang); } catch (e) { console.warn('minilm: the page could not switch its language', e); }
-}"""
+}""".replace("PLOT_LOCALE", PLOT_LOCALE_JS)
 # The link's query string: the page's own or, inside a <gradio-app> web component on someone else's
 # page, the element's src.
 LINK_QUERY_JS = r"""() => {

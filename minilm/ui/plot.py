@@ -19,8 +19,27 @@ import gradio as gr
 import plotly.io as pio
 from gradio.components.plot import PlotData
 
+from minilm.lang.tr import PLOTLY as PLOTLY_TR
+
 # gradio's Plotly chunk: its file name changes with gradio's version (tests/app/test_plot.py checks it is there).
 PLOTLY_CHUNK = next((p.name for p in (Path(gr.__file__).parent / "templates" / "frontend" / "assets").glob("PlotlyPlot-*.js")), "")
+
+# Plotly's own words (its toolbar, its hints) in the page's language: `(lang) => ...`, run whenever the page sets its
+# language. Plotly has no load event and gr.Plot (the Train tab) may load it first, from gradio's chunk, so while
+# it is absent the page waits for the chunk to set `window.Plotly` and applies the language then.
+PLOT_LOCALE_JS = """(lang) => {
+  window.__minilmPlotLocale = lang === 'tr' ? 'tr' : 'en-US';
+  const apply = (P) => {
+    P.register({moduleType: 'locale', name: 'tr', dictionary: WORDS});
+    P.setPlotConfig({locale: window.__minilmPlotLocale});
+  };
+  if (window.Plotly) { apply(window.Plotly); return; }
+  if (Object.getOwnPropertyDescriptor(window, 'Plotly')) return;  // already waiting for it
+  Object.defineProperty(window, 'Plotly', {configurable: true, enumerable: true, get: () => undefined, set: (P) => {
+    Object.defineProperty(window, 'Plotly', {value: P, writable: true, configurable: true, enumerable: true});
+    apply(P);
+  }});
+}""".replace("WORDS", json.dumps(PLOTLY_TR, ensure_ascii=False))
 
 # `element`, `props` and `watch` are gradio's (gr.HTML's js_on_load). The chunk's URL is found next to
 # gradio's core module, so it also works inside a <gradio-app> on someone else's page.
@@ -45,7 +64,8 @@ const draw = async () => {
   if (!text) { Plotly.purge(host); return; }
   const figure = JSON.parse(text);
   const layout = {...(figure.layout || {}), autosize: true};
-  await Plotly.react(host, figure.data || [], layout, {responsive: true, displaylogo: false, ...(figure.config || {})});
+  const locale = window.__minilmPlotLocale || 'en-US';  // PLOT_LOCALE_JS's choice, also when Plotly came after it
+  await Plotly.react(host, figure.data || [], layout, {responsive: true, displaylogo: false, locale, ...(figure.config || {})});
 };
 watch('value', draw);
 draw();

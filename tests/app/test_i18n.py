@@ -319,3 +319,67 @@ def test_one_language_choice_drives_the_page(browser, app_url):
         assert _tab_titles(page, [TR[k] for k in TABS]) == [TR[k] for k in TABS]
     finally:
         context.close()
+
+
+def test_plotly_words_are_plotlys_own_strings():
+    """Each English key is a string gradio's Plotly bundle translates (a Plotly upgrade that renames one would
+    silently leave it English), and each has a Turkish value of its own."""
+    from pathlib import Path
+
+    import gradio
+
+    from minilm.lang.tr import PLOTLY
+
+    bundle = next((Path(gradio.__file__).parent / "templates" / "frontend" / "assets").glob("PlotlyPlot-*.js")).read_text()
+    assert [key for key in PLOTLY if f"`{key}`" not in bundle] == []
+    assert [key for key, value in PLOTLY.items() if not value or value == key] == []
+
+
+MODEBAR = "sel => [...document.querySelectorAll(sel + ' .modebar-btn')].map(b => b.getAttribute('data-title'))"
+
+
+def _modebar(page, selector, expected_words):
+    """The toolbar titles of the plots under `selector`, once the first one is one of `expected_words`."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(f"([sel, words]) => words.includes(({MODEBAR})(sel)[0])", arg=[selector, expected_words],
+                               timeout=WAIT_MS)
+    except PlaywrightTimeout:
+        pass  # the assertions that follow show the titles
+    return page.evaluate(MODEBAR, selector)
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_plotly_toolbar_speaks_the_page_language(browser, app_url):
+    """Plotly's toolbar (hover a plot: "Download plot as a PNG", "Zoom", "Reset camera to default", ...) was English on
+    the Turkish page. It follows the page: English, then Turkish after the switch, on the Windows tab's plots
+    (minilm's own Plot); and on a Turkish page opened on the Train tab, whose gr.Plot loads Plotly first."""
+    from minilm.lang.tr import PLOTLY
+
+    english, turkish = list(PLOTLY), list(PLOTLY.values())
+    context, page = open_page(browser, app_url, "en-US", "en-US,en;q=0.9")
+    try:
+        page.get_by_role("tab", name=EN["tab_windows"], exact=True).click()
+        titles = _modebar(page, "#windows-stream", english)
+        assert "Download plot as a PNG" in titles and set(titles) <= set(english), titles
+        page.locator("#mlm-lang").get_by_text("Türkçe").click()
+        titles = _modebar(page, "#windows-stream", turkish)
+        assert "Grafiği PNG olarak indir" in titles and set(titles) <= set(turkish), titles
+    finally:
+        context.close()
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="tr-TR",
+                                  extra_http_headers={"Accept-Language": "tr-TR,tr;q=0.9"})
+    page = context.new_page()
+    block_off_host(context, app_url)
+    try:
+        page.goto(f"{app_url}?tab=train&steps=2&lang=tr")
+        page.wait_for_selector("#train-start", timeout=WAIT_MS)
+        assert page.evaluate("() => !window.Plotly")  # nothing has loaded Plotly yet: the chart will
+        page.locator("#train-start").click()
+        titles = [re.sub(r" \(v[\d.]+\)$", "", t) for t in _modebar(page, "#train-chart", turkish)]
+        assert "Grafiği PNG olarak indir" in titles and set(titles) <= set(turkish), titles
+    finally:
+        context.close()
