@@ -473,3 +473,28 @@ PLOTLY = {
     "Zoom out": "Uzaklaştır",
     "trace": "seri",
 }
+
+# gradio's own words that its Turkish locale leaves English (written into its components, not translated):
+# hover titles and screen-reader labels, by their English text; "{}" stands for the component's own label.
+# The page puts them in place while it is Turkish (minilm/ui/page.py, GRADIO_WORDS_JS).
+GRADIO = {
+    "Copied": "Kopyalandı",
+    "Copied!": "Kopyalandı!",
+    "Copied to clipboard": "Panoya kopyalandı",
+    "Copy": "Kopyala",
+    "Copy table data": "Tablo verisini kopyala",
+    "Download": "İndir",
+    "Empty value": "Boş değer",
+    "Exit fullscreen mode": "Tam ekrandan çık",
+    "File upload": "Dosya yükleme",
+    "Fullscreen": "Tam ekran",
+    "Gradio footer navigation": "Gradio alt bilgi bağlantıları",
+    "More tabs": "Diğer sekmeler",
+    "Number": "Sayı",
+    "Open cell menu": "Hücre menüsünü aç",
+    "Reset to default value": "Varsayılan değere döndür",
+    "Stop Recording": "Kaydı durdur",
+    "Table actions": "Tablo işlemleri",
+    "number input for {}": "{} için sayı kutusu",
+    "range slider for {}": "{} için kaydırıcı",
+}

@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl
 import gradio as gr
 
 from minilm.lang import EN, LANGUAGES, TR, language_of, say, words
+from minilm.lang.tr import GRADIO as GRADIO_TR
 from minilm.notebook import notebook_from_state, write_notebook
 from minilm.share import TABS, parse_state
 from minilm.text import markdown_literal
@@ -146,6 +147,53 @@ FOLLOW_SETTINGS_JS = """() => {
     if (choice && !choice.checked) choice.click();
   }).observe(document.documentElement, {attributes: true, attributeFilter: ['lang']});
 }"""
+
+# gradio's own hover titles and screen-reader labels that its Turkish locale leaves English ("Copy table data",
+# "Fullscreen", "range slider for stride": `minilm.lang.tr.GRADIO`), put in Turkish while the page is Turkish and
+# back when it is not. Only inside the app (<gradio-app>): a page that embeds it keeps its own words.
+GRADIO_WORDS_JS = """() => {
+  if (window.__minilmGradioWords) return;
+  window.__minilmGradioWords = true;
+  const words = WORDS, ATTRS = ['title', 'aria-label', 'alt'];
+  const patterns = Object.entries(words).filter(([key]) => key.includes('{}')).map(([key, value]) => [key.split('{}'), value]);
+  const english = new WeakMap();  // element -> {attribute: the English text gradio wrote}
+  const turkish = () => (document.documentElement.lang || '').toLowerCase().startsWith('tr');
+  const translate = (text) => {
+    if (Object.hasOwn(words, text)) return words[text];
+    for (const [[head, tail], value] of patterns) {
+      if (text.length > head.length + tail.length && text.startsWith(head) && text.endsWith(tail))
+        return value.replace('{}', text.slice(head.length, text.length - tail.length));
+    }
+    return null;
+  };
+  const fix = (el) => {
+    for (const attr of ATTRS) {
+      const now = el.getAttribute(attr);
+      if (now === null) continue;
+      const kept = english.get(el) || {};
+      if (kept[attr] === undefined || (now !== kept[attr] && now !== translate(kept[attr]))) {
+        kept[attr] = now;  // new text from gradio (e.g. "Copied to clipboard" after a click)
+        english.set(el, kept);
+      }
+      const want = turkish() ? (translate(kept[attr]) ?? kept[attr]) : kept[attr];
+      if (want !== now) el.setAttribute(attr, want);
+    }
+  };
+  const root = document.querySelector('gradio-app') || document.body;
+  const walk = (node) => {
+    if (node.nodeType !== 1) return;
+    fix(node);
+    node.querySelectorAll('[title],[aria-label],[alt]').forEach(fix);
+  };
+  new MutationObserver((records) => {
+    for (const record of records) {
+      if (record.type === 'attributes') fix(record.target);
+      else record.addedNodes.forEach(walk);
+    }
+  }).observe(root, {subtree: true, childList: true, attributes: true, attributeFilter: ATTRS});
+  new MutationObserver(() => walk(root)).observe(document.documentElement, {attributes: true, attributeFilter: ['lang']});
+  walk(root);
+}""".replace("WORDS", json.dumps(GRADIO_TR, ensure_ascii=False))
 
 
 @dataclass
@@ -280,6 +328,7 @@ def wire_links(demo: gr.Blocks, header: Header, tabs: gr.Tabs, tab_items: dict, 
                      api_visibility="private", api_name="apply_link")
     load.then(None, None, current, js=_current_tab_js(), api_visibility="private", api_name="current_tab")
     load.then(None, js=FOLLOW_SETTINGS_JS, api_visibility="private", api_name="follow_settings")
+    load.then(None, js=GRADIO_WORDS_JS, api_visibility="private", api_name="gradio_words")
     switched = header.lang.input(switch_language, [header.lang, query], header.note, js=SWITCH_JS,
                                  api_visibility="private", api_name="switch_language")
     for when, event in (("load", load), ("switch", switched)):

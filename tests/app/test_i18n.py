@@ -383,3 +383,50 @@ def test_plotly_toolbar_speaks_the_page_language(browser, app_url):
         assert "Grafiği PNG olarak indir" in titles and set(titles) <= set(turkish), titles
     finally:
         context.close()
+
+
+def test_gradio_words_are_gradios_own_strings():
+    """Each English text is one gradio 6 writes into its components (an upgrade that rewords one would leave it
+    English: this says which), and each has a Turkish text of its own that keeps the component's label."""
+    from pathlib import Path
+
+    import gradio
+
+    from minilm.lang.tr import GRADIO
+
+    bundle = "\n".join(p.read_text(errors="ignore") for p in
+                       (Path(gradio.__file__).parent / "templates" / "frontend" / "assets").glob("*.js"))
+    assert [key for key in GRADIO if not any(f"{quote}{key.split('{}')[0]}" in bundle for quote in "`\"'")] == []
+    assert [key for key, value in GRADIO.items() if not value or value == key or key.count("{}") != value.count("{}")] == []
+
+
+ATTRIBUTES = """() => [...document.querySelector('gradio-app').querySelectorAll('[title],[aria-label],[alt]')]
+  .flatMap(el => ['title', 'aria-label', 'alt'].map(a => el.getAttribute(a)).filter(v => v !== null))"""
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_gradio_titles_and_labels_follow_the_page_language(browser, app_url):
+    """gradio's hover titles ("Copy table data", "Fullscreen" over the neighbour table) and its screen-reader labels
+    ("range slider for stride", "Reset to default value") stayed English on the Turkish page. On every tab of a
+    Turkish page none is left; switched to English, gradio's own texts are back."""
+    from minilm.lang.tr import GRADIO
+
+    exact = {key for key in GRADIO if "{}" not in key}
+    prefixes = tuple(key.split("{}")[0] for key in GRADIO if "{}" in key)
+    context, page = open_page(browser, app_url, "tr-TR", "tr-TR,tr;q=0.9")
+    try:
+        for key in TABS:
+            page.get_by_role("tab", name=TR[key], exact=True).click()
+            page.wait_for_timeout(1500)
+            left = [v for v in page.evaluate(ATTRIBUTES) if v in exact or v.startswith(prefixes)]
+            assert left == [], (key, left)
+        shown = set(page.evaluate(ATTRIBUTES))
+        assert {"Tablo verisini kopyala", "Tam ekran"} <= shown, shown  # the Train tab's next-token tables
+        page.get_by_role("tab", name=TR["tab_windows"], exact=True).click()
+        assert "stride için kaydırıcı" in page.evaluate(ATTRIBUTES)
+        page.locator("#mlm-lang").get_by_text("English").click()
+        wait_text(page, f"() => ({ATTRIBUTES})().join('|')", "range slider for stride")
+        assert "Reset to default value" in page.evaluate(ATTRIBUTES)
+    finally:
+        context.close()
