@@ -25,7 +25,7 @@ SPECIAL = "◆"
 
 def loss_figure(history: dict, vocab_size: int, lang: str = "en"):
     """Train and validation loss per step for each run in `history` ({run: {"step", "train", "val"}}),
-    with ln(vocab size), the loss of a model that knows nothing, as a dotted line."""
+    with ln(vocab size), the loss of a model that knows nothing, as a dotted line (the legend's last entry)."""
     import plotly.graph_objects as go
 
     fig = go.Figure()
@@ -41,9 +41,10 @@ def loss_figure(history: dict, vocab_size: int, lang: str = "en"):
             fig.add_trace(go.Scatter(x=[s for s, _ in val], y=[v for _, v in val], mode="lines+markers",
                                      name=f"{name}: {say('val_loss', lang)}", line=dict(dash=dash, color="#ea580c")))
     ln = math.log(vocab_size)
-    fig.add_hline(y=ln, line_dash="dot", annotation_text=say("ln_vocab", lang, n=vocab_size, ln=ln),
-                  annotation_position="top right")
     last = max((max(p["step"], default=0) for p in history.values()), default=0)
+    # Named in the legend, not written on the plot: a label on the line sat on the curves that cross it (A4).
+    fig.add_trace(go.Scatter(x=[0, max(last, 1)], y=[ln, ln], mode="lines", name=say("ln_vocab", lang, n=vocab_size, ln=ln),
+                             line=dict(dash="dot", color="#334155", width=1.5), hoverinfo="skip"))
     if last <= 20:
         fig.update_xaxes(dtick=1)  # whole steps only: no "step 0.5" in a two-step run
     # The legend sits above the plot, clear of the axis titles, however many runs it names.

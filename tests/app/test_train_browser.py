@@ -128,11 +128,13 @@ def test_a4_seed_chart_and_status_in_turkish(browser, app_url):
     assert all(re.fullmatch(r"\d,\d{3}", r[2]) for r in rows) and losses[2] < losses[1] < losses[0]
     assert abs(losses[0] - math.log(1024)) < 0.05 and "düştü" in status
 
-    page.wait_for_function(f"() => (({CHART})()?.traces || []).some(t => t.x.length === 2)", timeout=WAIT_MS)
+    page.wait_for_function(f"() => (({CHART})()?.traces || []).some(t => t.name.endsWith(': eğitim') && t.x.length === 2)",
+                           timeout=WAIT_MS)
     chart = page.evaluate(CHART)
     assert chart["xtitle"] == "adım"
     ln = format_decimal(math.log(1024), format="0.00", locale="tr")
-    assert any(a.startswith(f"ln 1.024 = {ln}") for a in chart["annotations"]), chart["annotations"]
+    baseline = next(t for t in chart["traces"] if t["name"].startswith(f"ln 1.024 = {ln}"))  # a legend entry: nothing
+    assert baseline["y"] == [pytest.approx(math.log(1024))] * 2 and chart["annotations"] == []  # written over the curves
     train = next(t for t in chart["traces"] if t["name"].endswith(": eğitim"))
     assert train["x"] == [1, 2] and "markers" in train["mode"]
     legend, title = chart["legendBox"], chart["xtitleBox"]

@@ -64,7 +64,7 @@ def test_the_loss_curve_holds_every_step_and_is_finite(updates):
     """Training points at steps 1..3, validation at 0..3 (a short run validates every step); all finite,
     and the untrained model's loss is about ln(1024) = 6.93: every token equally likely."""
     _, figure, _ = updates[-1]
-    train, val = figure.data
+    train, val, _ = figure.data  # and ln(vocab), the dotted line
     assert list(train.x) == [1, 2, 3] and list(val.x) == [0, 1, 2, 3]
     assert all(math.isfinite(y) for y in (*train.y, *val.y))
     assert val.y[0] == pytest.approx(6.93, abs=0.05) and all(5 < y < 8 for y in train.y)
@@ -74,7 +74,7 @@ def test_the_y_equals_x_run_follows_on_the_same_chart():
     """With the mistake box ticked: a second run, two more curves, and the lesson's paragraph at the end."""
     updates = list(tab.train_view(None, **{**FIELDS, "steps": 2.0, "mistake": True}))
     status, figure, _ = updates[-1]
-    assert len(figure.data) == 4 and "The y = x run" in status
+    assert len(figure.data) == 5 and "The y = x run" in status  # 2 runs x (train, validation) + ln(vocab)
     assert all(math.isfinite(y) for trace in figure.data for y in trace.y if y is not None)
 
 

@@ -30,13 +30,16 @@ def test_chart_speaks_turkish_with_turkish_numbers():
     fig = figures.loss_figure(HISTORY, 1024, "tr")
     assert fig.layout.xaxis.title.text == "adım"
     assert "loss" in fig.layout.yaxis.title.text and "entropi" in fig.layout.yaxis.title.text
-    assert [t.name for t in fig.data] == ["bir sonraki token (y = x’in 1 sağa kaymış hali): eğitim",
-                                         "bir sonraki token (y = x’in 1 sağa kaymış hali): doğrulama"]
     ln = format_decimal(math.log(1024), format="0.00", locale="tr")
     assert ln == "6,93"
-    assert fig.layout.annotations[0].text.startswith(f"ln 1.024 = {ln}")
+    names = [t.name for t in fig.data]
+    assert names[:2] == ["bir sonraki token (y = x’in 1 sağa kaymış hali): eğitim",
+                         "bir sonraki token (y = x’in 1 sağa kaymış hali): doğrulama"]
+    assert len(names) == 3 and names[2].startswith(f"ln 1.024 = {ln}")
+    assert list(fig.data[2].y) == [math.log(1024)] * 2 and fig.data[2].line.dash == "dot"
+    assert not fig.layout.annotations  # nothing written on the plot, where the curves cross the line
     assert fig.layout.separators == ",."
-    assert figures.loss_figure(HISTORY, 1024, "en").layout.annotations[0].text.startswith("ln 1,024 = 6.93")
+    assert figures.loss_figure(HISTORY, 1024, "en").data[2].name.startswith("ln 1,024 = 6.93")
 
 
 def test_legend_sits_above_the_plot_not_on_the_step_axis():
@@ -52,7 +55,8 @@ def test_short_run_chart_has_a_marker_per_step():
     validation curve only (the untrained model has no training batch yet)."""
     fig = figures.loss_figure({"next_token": {"step": [0, 1, 2], "train": [None, 6.94, 6.93],
                                               "val": [6.93, 6.92, 6.89]}}, 1024, "en")
-    train, val = fig.data
+    train, val, baseline = fig.data  # the last: ln(vocab), the dotted line
+    assert baseline.name.startswith("ln 1,024") and list(baseline.x) == [0, 2]
     assert list(train.x) == [1, 2] and "markers" in train.mode
     assert list(val.x) == [0, 1, 2] and "markers" in val.mode
 
