@@ -231,8 +231,13 @@ def build_embeddings_tab():
     # One deferred listener for every field: typing (and dragging) redraws as it goes, dropping the values
     # a busy server has not reached yet, and a view never overwrites a later one (two listeners could
     # finish out of order and leave the page showing older settings). It brings the code and the neighbours.
+    # A load or a language switch redraws through it too (`nudge`): a link sets dims and embedding_dim at once, and
+    # gradio 6.31 runs this listener for both side by side (one read embedding_dim 4); the load's own view did not
+    # wait for that one, which could finish last: A3's error instead of the link's plot, 5 loads in 104 in Chromium.
+    nudge = gr.Number(visible=False)
     viewed = gr.on([vectors.change, text.change, text_b.change, dims.change, seed.change, embedding_dim.change,
-                    tokenizer.change, table_tokenizer.change, pca.change, positions.change, lines.change, hand.input],
+                    tokenizer.change, table_tokenizer.change, pca.change, positions.change, lines.change, hand.input,
+                    nudge.change],
                    **view, api_name="embeddings_view", api_visibility="undocumented", trigger_mode="always_last",
                    show_progress="minimal")
     views = [viewed]
@@ -241,8 +246,10 @@ def build_embeddings_tab():
     gr.api(embed, api_name="embed")
 
     def refresh(load):
-        load.then(**controls, api_name="emb_controls_load")
-        views.append(load.then(**view, api_name="embeddings_view_load", api_visibility="private"))
+        # The nudge after the controls, so the view reads what they write (positions off where the vectors have none).
+        controlled = load.then(**controls, api_name="emb_controls_load")
+        controlled.then(None, None, nudge, js="() => Date.now()", api_name="embeddings_view_load",
+                        api_visibility="private")
 
     shows = {"scatter": scatter, "heatmap": heatmap, "selected": selected, "neighbours": selected_near, "table": neighbour_table}
     return TabParts(refresh, {"vectors": vectors, "dims": dims, "embedding_dim": embedding_dim}, traced=traced, views=views,

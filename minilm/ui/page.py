@@ -198,10 +198,10 @@ GRADIO_WORDS_JS = """() => {
 
 @dataclass
 class TabParts:
-    refresh: Callable  # refresh(event) chains the tab's view after `event`
+    refresh: Callable  # refresh(event) redraws the tab after `event`, through `views` (a second view event would race them)
     fields: dict = field(default_factory=dict)  # link key -> component
     traced: object = None  # a gr.State: what the tab drew, for the selection to mark again (issue 14)
-    views: list = field(default_factory=list)  # the events that redraw the tab (refresh adds its own)
+    views: list = field(default_factory=list)  # the events that redraw the tab (a load's redraw among them)
     shows: dict = field(default_factory=dict)  # name -> component a selection redraws
     starts: list = field(default_factory=list)  # buttons that train a model (the marks then draw its text)
 

@@ -249,8 +249,11 @@ def build_tokens_tab():
     traced = gr.State(None)
     view = dict(fn=tokenize_traced, inputs=[own], inputs_kwargs=fields,
                 outputs=[local_html, gemma_html, boundaries, code, status, timer, traced])
-    # One event for all triggers, so "always_last" keeps a stale answer from overwriting a newer one.
-    views = [gr.on([text.change, tokenizer.change, add_bos.change, split_special.change, timer.tick], **view,
+    # One event for all triggers, so "always_last" keeps a stale answer from overwriting a newer one. A load or a
+    # language switch redraws through it too (`nudge`): a second view event beside it could finish out of order, as
+    # the Windows and Embeddings tabs' did, and leave a link's text or tokenizer drawn with older values.
+    nudge = gr.Number(visible=False)
+    views = [gr.on([text.change, tokenizer.change, add_bos.change, split_special.change, timer.tick, nudge.change], **view,
                    api_name="tokenize_view", api_visibility="undocumented", show_progress="hidden", trigger_mode="always_last")]
     views.append(upload.upload(upload_tokenizer, [upload, own], [own, tokenizer, own_status], api_name="upload_tokenizer",
                                api_visibility="private").then(**view, api_name="tokenize_view_uploaded", api_visibility="private"))
@@ -265,7 +268,7 @@ def build_tokens_tab():
     gr.on([], token_ids, inputs_kwargs=ids_fields, outputs=[ids_file, ids_status], api_name="token_ids")
     gr.api(tokenize, api_name="tokenize")
     def refresh(load):
-        views.append(load.then(**view, api_name="tokenize_view_load", api_visibility="private"))
+        load.then(None, None, nudge, js="() => Date.now()", api_name="tokenize_view_load", api_visibility="private")
 
     shows = {"local": local_html, "gemma": gemma_html, "selected": selected}
     link = {"text": text, "tokenizer": tokenizer, "select": select_field}
