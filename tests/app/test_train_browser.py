@@ -56,6 +56,16 @@ def type_number(page, elem_id, value):
     page.wait_for_timeout(300)
 
 
+def note_once_it_has(page, text):
+    """The Train tab's window note, once it contains `text` (or as it is after WAIT_MS: the caller's assertion shows it)."""
+    try:
+        page.wait_for_function("t => (document.querySelector('#train-windows')?.innerText || '').includes(t)", arg=text,
+                               timeout=WAIT_MS)
+    except PlaywrightTimeout:
+        pass
+    return page.locator("#train-windows").inner_text()
+
+
 def wait_status(page, pattern):
     """Wait until the status matches `pattern`, then assert it (so a timeout shows the status instead)."""
     try:
@@ -164,11 +174,7 @@ def test_the_tab_follows_the_windows_tab_when_opened(browser, app_url, lang):
                                timeout=WAIT_MS)
         page.get_by_role("tab", name=words["tab_train"], exact=True).click()
         shown = format_decimal(n, locale="tr_TR" if lang == "tr" else "en_US")
-        try:
-            page.wait_for_function("n => document.querySelector('#train-windows').innerText.includes(n)", arg=shown, timeout=WAIT_MS)
-        except PlaywrightTimeout:
-            pass
-        assert shown in page.locator("#train-windows").inner_text()
+        assert shown in note_once_it_has(page, shown)
         assert [page.locator(f"#{i} input[type=number]").input_value() for i in ("train-context", "train-stride")] == ["8", "4"]
     finally:
         context.close()
@@ -196,12 +202,7 @@ def test_with_the_tail_kept_the_note_counts_what_the_windows_tab_shows(browser, 
         page.wait_for_function("n => (document.querySelector('#windows-summary')?.innerText || '').includes(n)", arg=shown,
                                timeout=WAIT_MS)
         page.get_by_role("tab", name=words["tab_train"], exact=True).click()
-        try:
-            page.wait_for_function("t => document.querySelector('#train-windows').innerText.includes(t)", arg=padded,
-                                   timeout=WAIT_MS)
-        except PlaywrightTimeout:
-            pass
-        note = page.locator("#train-windows").inner_text()
+        note = note_once_it_has(page, padded)
         assert padded in note and shown in note, note
         assert format_decimal(trained, locale="tr_TR" if lang == "tr" else "en_US") in note
     finally:
@@ -254,12 +255,7 @@ def test_the_note_names_the_windows_tab_only_while_it_shows_the_same_windows(bro
 
     def note_counting(context_length, stride):
         n = format_decimal(count_windows(n_tokens, context_length, stride), locale="tr_TR" if lang == "tr" else "en_US")
-        try:
-            page.wait_for_function("n => (document.querySelector('#train-windows')?.innerText || '').includes(n)", arg=n,
-                                   timeout=WAIT_MS)
-        except PlaywrightTimeout:
-            pass
-        note = page.locator("#train-windows").inner_text()
+        note = note_once_it_has(page, n)
         assert n in note, note
         return note
 
