@@ -78,13 +78,17 @@ class TinyLM(nn.Module):
             _init(module, generator)
 
     def forward(self, x):
-        t = x.shape[1]
-        if t > self.config.context_length:
-            raise ValueError(f"the model reads at most {self.config.context_length} tokens, got {t}")
-        h = self.tokens(x) + self.positions(torch.arange(t, device=x.device))
+        h = self.embed(x)
         for block in self.blocks:
             h = block(h)
         return self.head(self.norm(h))
+
+    def embed(self, x):
+        """Token plus position embeddings: what the first block reads, (batch, time, embedding_dim)."""
+        t = x.shape[1]
+        if t > self.config.context_length:
+            raise ValueError(f"the model reads at most {self.config.context_length} tokens, got {t}")
+        return self.tokens(x) + self.positions(torch.arange(t, device=x.device))
 
     def n_parameters(self) -> int:
         return sum(p.numel() for p in self.parameters())

@@ -8,7 +8,9 @@ Windows tab's for the same context_length and stride; the last tenth of them giv
 (the seed's mistake, y = x) the training loss falls to zero while that one does not.
 Steps run at 1 or 2 torch threads, as `minilm.lm.threads.ThreadChooser` measures; the losses are
 bitwise the same at either. While a run lasts, the matrices and the other parameters are each one tensor
-(`minilm.lm.flat`), so clipping and AdamW take a few kernels a step. Not here: the model (`minilm.lm.model`).
+(`minilm.lm.flat`), so clipping and AdamW take a few kernels a step. A step runs the blocks, head and loss
+compiled (`minilm.lm.compiled`) when its model's shape was compiled before the run started, else eagerly.
+Not here: the model (`minilm.lm.model`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Iterator
 import torch
 from torch.nn import functional as F
 
+from minilm.lm.compiled import block_loss, compiled_loss, compiled_threads
 from minilm.lm.flat import FlatParameters, clip_scale, separate_parameters
 from minilm.lm.memory import keep_freed_memory, release_freed_memory
 from minilm.lm.model import TinyLM
@@ -94,6 +97,7 @@ def _train(ids, vocab_size, config, stop, chooser):
     optimizer = torch.optim.AdamW([{"params": [decay.flat], "weight_decay": config.weight_decay},
                                    {"params": [rest.flat], "weight_decay": 0.0}], lr=config.lr, betas=(0.9, 0.95),
                                   fused=True)  # one kernel over each group's one tensor
+    loss_fn = compiled_loss(model.config)  # None: this shape was never compiled (`minilm.lm.compiled.warm`)
     batches = training_batches(ids, config)
     val_loss = evaluate(model, val_ids, config)  # the untrained model: about ln(vocab_size)
     start = time.perf_counter()
@@ -109,9 +113,9 @@ def _train(ids, vocab_size, config, stop, chooser):
         for group in optimizer.param_groups:
             group["lr"] = lr
         model.train()
-        logits = model(x)
         target = y if config.shift else x
-        loss_t = F.cross_entropy(logits.reshape(-1, vocab_size), target.reshape(-1))
+        compiled = loss_fn is not None and threads in compiled_threads() and min(x.shape) >= 2
+        loss_t = (loss_fn if compiled else block_loss)(model, model.embed(x), target)
         loss = float(loss_t.detach())
         if not math.isfinite(loss):
             yield _event(step, loss, val_loss, False, lr, start, config, done=True, stopped="diverged", model=model,

@@ -1,5 +1,6 @@
 """What all visitors share, read-only, each loaded once in the background: Gemma's tokenizer (the
-registry's), the neighbour index over its 262,144 embeddings, and the whole Gemma model.
+registry's), the neighbour index over its 262,144 embeddings, the whole Gemma model, and the Train
+tab's default training step compiled (`minilm.lm.compiled`; runs are eager until it is ready).
 
 `LOADER.ready()` gives the value or raises the one "still loading" problem (a failure once, then
 it tries again); `report_on_console()` prints the progress of all three where the app was
@@ -8,6 +9,7 @@ started. Not here: what they compute (`minilm.tokens.registry`, `minilm.embeddin
 """
 
 from minilm.background import BackgroundLoader, console_progress
+from minilm.lang import Problem
 from minilm.tokens.registry import GEMMA
 
 
@@ -27,15 +29,32 @@ def _gemma_model(progress):
     return load_gemma_model(gemma, progress=progress)  # converting (first start), loading the cached weights
 
 
+def _training_step(progress):
+    from minilm.lm.compiled import warm
+    from minilm.lm.settings import TrainSettings
+
+    try:
+        NEIGHBOURS.wait()  # first what a visitor's first page needs: compiling keeps both cores busy
+    except Problem:
+        pass  # the index failed: compile all the same
+    progress("stage_compiling_step")
+    settings = TrainSettings()  # the Train tab's defaults: the shape most runs have
+    compiled = warm(settings.config().model_config(settings.vocab_size())).result()
+    if compiled is None:
+        raise RuntimeError("torch.compile failed (see the warning above); training steps run eagerly")
+    return compiled
+
+
 NEIGHBOURS = BackgroundLoader(_neighbour_index, what="what_neighbour_index")
 GEMMA_MODEL = BackgroundLoader(_gemma_model, what="what_gemma_model")
+TRAINING_STEP = BackgroundLoader(_training_step, what="what_training_step")
 
 
 def report_on_console(stream=None) -> None:
-    """Print each stage of Gemma, the neighbour index and Gemma's whole model (its one-time conversion
-    among them), their readiness and failures (on stderr)."""
-    for loader in (GEMMA, NEIGHBOURS, GEMMA_MODEL):
+    """Print each stage of Gemma, the neighbour index, Gemma's whole model (its one-time conversion
+    among them) and the compiled training step, their readiness and failures (on stderr)."""
+    for loader in (GEMMA, NEIGHBOURS, GEMMA_MODEL, TRAINING_STEP):
         loader.on_stage = console_progress(loader, stream=stream)
 
 
-__all__ = ["GEMMA", "GEMMA_MODEL", "NEIGHBOURS", "report_on_console"]
+__all__ = ["GEMMA", "GEMMA_MODEL", "NEIGHBOURS", "TRAINING_STEP", "report_on_console"]

@@ -148,9 +148,9 @@ def test_training_uses_the_windows_tab_windows(ids, monkeypatch, context_length,
     stream = WindowSettings(source="text", text=corpus_text()[:6_000], context_length=context_length, stride=stride).ids()
     config = settings.config()
     seen = []  # the batches the model trains on (validation passes run in eval mode)
-    real_forward = TinyLM.forward
-    monkeypatch.setattr(TinyLM, "forward", lambda self, x: (
-        seen.append(x.clone()) if self.training else None, real_forward(self, x))[1])
+    real_embed = TinyLM.embed  # every forward pass starts here, a training step's too
+    monkeypatch.setattr(TinyLM, "embed", lambda self, x: (
+        seen.append(x.clone()) if self.training else None, real_embed(self, x))[1])
     list(train(stream, 1024, config))
     split = split_windows(len(stream), context_length=context_length, stride=stride)
     loader = create_data_loader(split.train_ids(stream), context_length, stride, batch_size=16, shuffle=True, seed=config.seed)
@@ -183,9 +183,9 @@ def test_untrained_model_comes_from_its_own_generator():
 
 def test_before_model_equals_the_weights_training_started_from(ids, monkeypatch):
     starts = []
-    real_forward = TinyLM.forward
-    monkeypatch.setattr(TinyLM, "forward", lambda self, x: (
-        starts.append({k: v.clone() for k, v in self.state_dict().items()}) if not starts else None, real_forward(self, x))[1])
+    real_embed = TinyLM.embed
+    monkeypatch.setattr(TinyLM, "embed", lambda self, x: (
+        starts.append({k: v.clone() for k, v in self.state_dict().items()}) if not starts else None, real_embed(self, x))[1])
     model = run(ids, steps=5)[-1].model
     before = untrained(model).state_dict()
     assert all(torch.equal(before[k], starts[0][k]) for k in before)

@@ -1,0 +1,105 @@
+"""A training step's blocks, LM head and loss compiled by `torch.compile` (inductor), where a C++ compiler is present.
+
+`warm(model_config)` compiles them in a background thread, once per model shape and for each thread
+count a run may use (torch.compile guards on the thread count); `compiled_loss(model_config)` is the
+compiled function once that has finished, and None before, for a shape never warmed, or when compiling
+failed (no C++ compiler, an unsupported platform): `minilm.lm.train` then runs the same function eagerly.
+Batch and time are dynamic, so one compilation serves every context_length, stride and batch size.
+
+The token and position embeddings stay eager: inductor sums their gradients with atomic adds, whose
+order, and so the last bits of every later step, changed from run to run. Without them the compiled
+steps are bitwise the same from run to run and at 1 and 2 threads, as the eager ones are; the two routes
+differ from each other by float rounding only (tests/lm/test_compiled.py).
+
+With the Train tab's default sizes the compiled step takes ~15-25% less time than the eager one at
+2 threads (interleaved in one process, 2026-12-08); compiling takes ~35 s of CPU on a machine's first
+start and ~2 s once inductor's on-disk cache holds the kernels (bench/README.md).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import Future
+from typing import Callable
+
+import torch
+from torch.nn import functional as F
+
+from minilm.lm.model import TinyLM
+from minilm.lm.settings import ModelConfig
+from minilm.lm.threads import usable_threads
+
+log = logging.getLogger(__name__)
+
+_LOCK = threading.Lock()
+_JOBS: dict[tuple, Future] = {}  # model shape -> the compiled `block_loss` (None: compiling failed)
+_COMPILING = threading.Lock()  # one compilation at a time: they would only share the same 2 cores
+
+
+def block_loss(model: TinyLM, h: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """Mean cross-entropy of `model`'s logits from its embeddings `h` on: the blocks, the last norm, the head."""
+    for block in model.blocks:
+        h = block(h)
+    logits = model.head(model.norm(h))
+    return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
+
+
+def shape(config: ModelConfig) -> tuple | None:
+    """What a compiled `block_loss` is specific to (None: never compiled, dropout draws random numbers)."""
+    if config.dropout:
+        return None
+    return config.vocab_size, config.n_blocks, config.embedding_dim, config.n_heads
+
+
+def warm(config: ModelConfig) -> Future:
+    """Start compiling `block_loss` for `config`'s shape in a background thread (once); its future's result is `compiled_loss`'s."""
+    key = shape(config)
+    with _LOCK:
+        job = _JOBS.get(key)
+        if job is None:
+            job = _JOBS[key] = Future()
+            if key is None:
+                job.set_result(None)
+            else:
+                threading.Thread(target=_compile, args=(config, job), name="minilm-compile", daemon=True).start()
+    return job
+
+
+def compiled_loss(config: ModelConfig) -> Callable | None:
+    """The compiled `block_loss` for `config`'s shape if `warm` has finished it, else None (run eagerly)."""
+    job = _JOBS.get(shape(config))
+    return job.result() if job is not None and job.done() else None
+
+
+def compiled_threads() -> range:
+    """The thread counts `warm` compiles for: those `minilm.lm.threads.ThreadChooser` may pick."""
+    return range(1, usable_threads() + 1)
+
+
+def forget() -> None:
+    """Drop every compiled function (tests): later runs are eager until `warm` is called again."""
+    with _LOCK:
+        _JOBS.clear()
+
+
+def _compile(config: ModelConfig, job: Future) -> None:
+    previous = torch.get_num_threads()
+    try:
+        with _COMPILING:
+            torch._dynamo.config.recompile_limit = max(torch._dynamo.config.recompile_limit, 64)  # 2 per shape
+            torch._inductor.config.compile_threads = 1  # in this process: no pool of worker processes (~900 MB each)
+            fn = torch.compile(block_loss, dynamic=True)
+            model = TinyLM(config, seed=0)
+            for threads in compiled_threads():
+                torch.set_num_threads(threads)
+                # sizes of 2 and more: 0 and 1 would be specialised, and runs keep such batches eager
+                h = torch.zeros(3, 5, config.embedding_dim, requires_grad=True)
+                fn(model, h, torch.zeros(3, 5, dtype=torch.long)).backward()
+    except Exception as error:  # no C++ compiler, a platform inductor does not support: eager it is
+        log.warning("minilm: training steps run eagerly, compiling failed: %s", error)
+        job.set_result(None)
+    else:
+        job.set_result(fn)
+    finally:
+        torch.set_num_threads(previous)
