@@ -52,9 +52,26 @@ class Block(nn.Module):
         b, t, w = x.shape
         q, k, v = self.qkv(self.norm1(x)).split(w, dim=2)
         q, k, v = (z.view(b, t, self.n_heads, w // self.n_heads).transpose(1, 2) for z in (q, k, v))
-        attended = F.scaled_dot_product_attention(q, k, v, is_causal=True, dropout_p=self.dropout if self.training else 0.0)
+        dropout = self.dropout if self.training else 0.0
+        if torch.compiler.is_compiling() and not dropout:
+            attended = causal_attention(q, k, v)
+        else:
+            attended = F.scaled_dot_product_attention(q, k, v, is_causal=True, dropout_p=dropout)
         x = x + self.proj(attended.transpose(1, 2).reshape(b, t, w))
         return x + self.mlp(self.norm2(x))
+
+
+def causal_attention(q, k, v):
+    """softmax(q kᵀ / √d, each position masked to itself and those before) v, written out: what
+    `F.scaled_dot_product_attention(q, k, v, is_causal=True)` computes. Under torch.compile
+    (`minilm.lm.compiled`) inductor fuses the scale, mask and softmax into one kernel around two batched
+    matmuls, and the Train tab's default run took ~4.5% less time than with SDPA's call (8 runs each way,
+    2026-12-08); eagerly SDPA is the faster.
+    """
+    t = q.shape[-2]
+    scores = (q @ k.transpose(-2, -1)) * (q.shape[-1] ** -0.5)
+    mask = torch.ones(t, t, dtype=torch.bool, device=q.device).tril()
+    return scores.masked_fill(~mask, float("-inf")).softmax(dim=-1) @ v
 
 
 class TinyLM(nn.Module):

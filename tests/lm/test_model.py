@@ -16,7 +16,7 @@ import pytest
 import torch
 from torch.nn import functional as F
 
-from minilm.lm.model import TinyLM
+from minilm.lm.model import TinyLM, causal_attention
 from minilm.lm.settings import ModelConfig
 
 VOCAB, CONTEXT, DIM, HEADS = 40, 10, 16, 4
@@ -137,3 +137,18 @@ def test_parameter_count_by_hand(n_blocks):
     block = 2 * (2 * d) + (d * 3 * d + 3 * d) + (d * d + d) + (d * 4 * d + 4 * d) + (4 * d * d + d)
     expected = v * d + c * d + n_blocks * block + 2 * d + d * v
     assert TinyLM(ModelConfig(v, c, n_blocks, d, HEADS)).n_parameters() == expected
+
+
+@pytest.mark.parametrize("t", [1, 2, 9])
+def test_the_attention_compiled_steps_use_is_sdpas_causal_attention(t):
+    """Under torch.compile a block attends with `causal_attention` (inductor fuses its mask and softmax);
+    a later position leaking in, or a missing scale, would train a different model than the eager steps."""
+    generator = torch.Generator().manual_seed(t)
+    q, k, v = (torch.randn(2, HEADS, t, DIM // HEADS, generator=generator) for _ in range(3))
+    expected = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+    torch.testing.assert_close(causal_attention(q, k, v), expected)
+    v_later = v.clone()
+    v_later[:, :, -1] += 1.0  # the last position's value: only the last row may see it
+    changed = (causal_attention(q, k, v_later) - causal_attention(q, k, v)).abs().amax(dim=(0, 1, 3))
+    assert changed[-1] > 0.01 and (t == 1 or changed[:-1].max() == 0)
+
