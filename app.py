@@ -59,7 +59,7 @@ def launch(demo: gr.Blocks, **options):
     report_on_console()  # "minilm: Gemma 3: converting the GGUF tokenizer…", "minilm: Gemma 3 ready in 1.2 s"
     GEMMA.start()
     NEIGHBOURS.start()  # waits for Gemma, then reads the neighbour index (0.2 s; built once, ~20 s, 43 MB)
-    TRAINING_STEP.start()  # waits for the index, then compiles the default training step (~7 s; ~30 s on a first start)
+    TRAINING_STEP.start()  # waits for the index, then compiles the default training step (~9 s; ~22 s on a first start)
     threading.Thread(target=_warm_up, daemon=True).start()
     demo.queue(default_concurrency_limit=4, max_size=64, api_open=False)
     # No run history: it would keep every keystroke's request (a visitor's text) in the browser, and its

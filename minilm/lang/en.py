@@ -393,7 +393,7 @@ its vocabulary a probability for what comes next. Compare the tiny model you tra
     "stage_gemma_load_cached": "loading Gemma 3 270M's cached weights",
     "what_neighbour_index": 'the neighbour index',
     "what_gemma_model": "Gemma 3's whole model",
-    "stage_compiling_step": "compiling the Train tab's default training step with torch.compile (first start ~30 s, then a few seconds)",
+    "stage_compiling_step": "compiling the Train tab's default training step with torch.compile (~20 s on a first start, then ~10 s)",
     "what_training_step": 'the compiled training step',
     # the notebook a learner takes home (issue 15): Markdown cells, one per section of the guide
     "download_notebook": "Download as a notebook",

@@ -385,7 +385,7 @@ ne geleceğine dair bir olasılık verir. Eğittiğiniz minik modeli Gemma 3 270
     "stage_gemma_load_cached": 'Gemma 3 270M’in önbellekteki ağırlıkları yükleniyor',
     "what_neighbour_index": 'komşu dizini',
     "what_gemma_model": 'Gemma 3’ün tüm modeli',
-    "stage_compiling_step": 'Eğitim sekmesinin varsayılan eğitim adımı torch.compile ile derleniyor (ilk açılışta ~30 sn, sonra birkaç saniye)',
+    "stage_compiling_step": 'Eğitim sekmesinin varsayılan eğitim adımı torch.compile ile derleniyor (ilk açılışta ~20 sn, sonra ~10 sn)',
     "what_training_step": 'derlenmiş eğitim adımı',
     # the notebook a learner takes home (issue 15): Markdown cells, one per section of the guide
     "download_notebook": "Notebook olarak indir",

@@ -3,7 +3,7 @@ registry's), the neighbour index over its 262,144 embeddings, the whole Gemma mo
 tab's default training step compiled (`minilm.lm.compiled`; runs are eager until it is ready).
 
 `LOADER.ready()` gives the value or raises the one "still loading" problem (a failure once, then
-it tries again); `report_on_console()` prints the progress of all three where the app was
+it tries again); `report_on_console()` prints the progress of all four where the app was
 started. Not here: what they compute (`minilm.tokens.registry`, `minilm.embeddings.neighbours`,
 `minilm.lm.gemma`).
 """
