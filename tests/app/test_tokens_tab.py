@@ -178,6 +178,15 @@ def test_gemma_title_in_english(ready_gemma):
     assert "Gemma 3 270M (bundled GGUF) · 1,024 tokens in its vocabulary" in view(SEED)[1]
 
 
+def test_gemma_legend_in_english(ready_gemma):
+    """The cut legend under both columns, in English words and numbers; the Turkish test's counterpart. The
+    "Gemma" here is the local BPE in disguise, so neither tokenizer cuts anywhere the other does not."""
+    boundaries = html.unescape(view(SEED)[2])
+    assert "only local (0)" in boundaries and "only Gemma (0)" in boundaries
+    assert "100% of cuts shared" in boundaries
+    assert "yalnızca" not in boundaries and "ortak" not in boundaries
+
+
 MARKUP_NAMES = ["**bold**", "[x](y)", "_em_ `code` # h", "<img src=x onerror=alert(1)>"]
 
 
