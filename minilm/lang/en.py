@@ -182,6 +182,7 @@ its vocabulary a probability for what comes next. Compare the tiny model you tra
     "choose_token": 'choose a token first',
     "train_first": 'Train a model first.',
     "train_for_left": 'Train a model for the left column.',
+    "train_compiling": 'Compiling the training step with torch.compile first: once after the app starts, about 10–20 s…',
     "train_stopped": 'Stopped.',
     "train_diverged": '⚠️ The loss became NaN or infinite: the learning rate {lr} is too high for this model (try 10x smaller). Training stopped; the model is from the step before.',
     "train_windows": 'Trains on windows 0–{last_train:,} of the {n:,} windows for {source}, {tokenizer}, context_length {context_length}, stride {stride}; windows {first_val:,}–{last:,} are held out for validation.',

@@ -174,6 +174,7 @@ ne geleceğine dair bir olasılık verir. Eğittiğiniz minik modeli Gemma 3 270
     "choose_token": 'önce bir token seçin',
     "train_first": 'Önce bir model eğitin.',
     "train_for_left": 'Sol sütun için bir model eğitin.',
+    "train_compiling": 'Önce eğitim adımı torch.compile ile derleniyor: uygulama açıldıktan sonra yalnızca bir kez, yaklaşık 10–20 sn…',
     "train_stopped": 'Durduruldu.',
     "train_diverged": '⚠️ Loss NaN ya da sonsuz oldu: {lr} öğrenme oranı bu model için çok yüksek (10 kat küçüğünü deneyin). Eğitim durdu; model bir önceki adımdaki hâlidir.',
     "train_windows": '{source}, {tokenizer}, context_length {context_length}, stride {stride} için {n:,} pencereden 0–{last_train:,} arasındakilerle eğitir; {first_val:,}–{last:,} arasındaki pencereler doğrulama için ayrılır.',

@@ -1,10 +1,14 @@
 """A training step's blocks, LM head and loss compiled by `torch.compile` (inductor), where a C++ compiler is present.
 
-`warm(model_config)` compiles them in a background thread, once per model shape and for each thread
-count a run may use (torch.compile guards on the thread count); `compiled_loss(model_config)` is the
-compiled function once that has finished, and None before, for a shape never warmed, or when compiling
-failed (no C++ compiler, an unsupported platform): `minilm.lm.train` then runs the same function eagerly.
-Batch and time are dynamic, so one compilation serves every context_length, stride and batch size.
+`step_function(model_config)` is what `minilm.lm.train` runs a step with: for the Train tab's default
+shape (`default_model_config()`: the bundled BPE's ids, 2 blocks, width 64) the compiled `block_loss`,
+compiling it first if need be (`warm`; ~10 s with inductor's disk cache warm, ~20 s without); for any
+other shape, with `MINILM_COMPILE=0`, or when compiling failed (no C++ compiler, a platform inductor
+does not support), None: the same function runs eagerly. The rule depends on the shape and the machine
+only, never on timing, so a run, its share link and its notebook give the same numbers to the last digit;
+the app compiles at startup (`minilm.ui.loaders.TRAINING_STEP`) so that a visitor rarely waits. Each
+shape compiles once for each thread count a run may use (torch.compile guards on it); batch and time
+are dynamic, so one compilation serves every context_length, stride and batch size.
 
 The token and position embeddings stay eager: inductor sums their gradients with atomic adds, whose
 order, and so the last bits of every later step, changed from run to run. Without them the compiled
@@ -20,7 +24,9 @@ time on a machine, and ~170 MB of RAM (bench/README.md).
 from __future__ import annotations
 
 import logging
+import os
 import threading
+from functools import lru_cache
 from concurrent.futures import Future
 from typing import Callable
 
@@ -54,7 +60,7 @@ def shape(config: ModelConfig) -> tuple | None:
 
 
 def warm(config: ModelConfig) -> Future:
-    """Start compiling `block_loss` for `config`'s shape in a background thread (once); its future's result is `compiled_loss`'s."""
+    """Start compiling `block_loss` for `config`'s shape in a background thread (once); the future's result is it, or None."""
     key = shape(config)
     with _LOCK:
         job = _JOBS.get(key)
@@ -67,10 +73,33 @@ def warm(config: ModelConfig) -> Future:
     return job
 
 
-def compiled_loss(config: ModelConfig) -> Callable | None:
-    """The compiled `block_loss` for `config`'s shape if `warm` has finished it, else None (run eagerly)."""
+def step_function(config: ModelConfig) -> Callable | None:
+    """The compiled `block_loss` for the default shape (waiting for `warm` if it is compiling), else None: run eagerly."""
+    if not enabled() or shape(config) != shape(default_model_config()):
+        return None
+    return warm(config).result()
+
+
+def will_wait(config: ModelConfig) -> bool:
+    """Whether `step_function(config)` would wait for a compilation now (the caller may say so first)."""
+    if not enabled() or shape(config) != shape(default_model_config()):
+        return False
     job = _JOBS.get(shape(config))
-    return job.result() if job is not None and job.done() else None
+    return job is None or not job.done()
+
+
+def enabled() -> bool:
+    """False when the environment sets `MINILM_COMPILE=0`: every step runs eagerly, nothing is compiled."""
+    return os.environ.get("MINILM_COMPILE", "1") != "0"
+
+
+@lru_cache(maxsize=1)
+def default_model_config() -> ModelConfig:
+    """The model of the Train tab's default run: the one shape compiled."""
+    from minilm.lm.settings import TrainSettings
+
+    settings = TrainSettings()
+    return settings.config().model_config(settings.vocab_size())
 
 
 def compiled_threads() -> range:
@@ -79,7 +108,7 @@ def compiled_threads() -> range:
 
 
 def forget() -> None:
-    """Drop every compiled function (tests): later runs are eager until `warm` is called again."""
+    """Drop every compiled function (tests): the next default-shape run compiles again."""
     with _LOCK:
         _JOBS.clear()
 

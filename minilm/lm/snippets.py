@@ -38,7 +38,8 @@ def settings_line(settings) -> str:
 def train_code(settings) -> str:
     """Code for a `TrainSettings`: `training_runs` with the tab's values, each reported step printed."""
     # No torch.set_num_threads(1) as the app sets: train() picks 1 or 2 threads for its steps itself, and the
-    # losses are bitwise the same at either (minilm.lm.model.LayerNorm), so this prints the tab's numbers anywhere.
+    # losses are bitwise the same at either (minilm.lm.model.LayerNorm); it compiles the default shape's step as the
+    # app does (minilm.lm.compiled), so this prints the tab's numbers on any machine with the app's C++ compiler.
     lines = [
         "from minilm.lm.settings import TrainSettings",
         "from minilm.lm.train import training_runs",

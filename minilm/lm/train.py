@@ -8,9 +8,8 @@ Windows tab's for the same context_length and stride; the last tenth of them giv
 (the seed's mistake, y = x) the training loss falls to zero while that one does not.
 Steps run at 1 or 2 torch threads, as `minilm.lm.threads.ThreadChooser` measures; the losses are
 bitwise the same at either. While a run lasts, the matrices and the other parameters are each one tensor
-(`minilm.lm.flat`), so clipping and AdamW take a few kernels a step. A step runs the blocks, head and loss
-compiled (`minilm.lm.compiled`) when its model's shape was compiled before the run started, else eagerly.
-Not here: the model (`minilm.lm.model`).
+(`minilm.lm.flat`), so clipping and AdamW take a few kernels a step. The default shape's steps run the
+blocks, head and loss compiled (`minilm.lm.compiled`), the others eagerly. Not here: the model (`minilm.lm.model`).
 """
 
 from __future__ import annotations
@@ -24,7 +23,7 @@ from typing import Iterator
 import torch
 from torch.nn import functional as F
 
-from minilm.lm.compiled import block_loss, compiled_loss, compiled_threads
+from minilm.lm.compiled import block_loss, compiled_threads, step_function
 from minilm.lm.flat import FlatParameters, clip_scale, separate_parameters
 from minilm.lm.memory import keep_freed_memory, release_freed_memory
 from minilm.lm.model import TinyLM
@@ -97,7 +96,7 @@ def _train(ids, vocab_size, config, stop, chooser):
     optimizer = torch.optim.AdamW([{"params": [decay.flat], "weight_decay": config.weight_decay},
                                    {"params": [rest.flat], "weight_decay": 0.0}], lr=config.lr, betas=(0.9, 0.95),
                                   fused=True)  # one kernel over each group's one tensor
-    loss_fn = compiled_loss(model.config)  # None: this shape was never compiled (`minilm.lm.compiled.warm`)
+    loss_fn = step_function(model.config)  # compiled for the default shape (compiling first if need be), else None
     batches = training_batches(ids, config)
     val_loss = evaluate(model, val_ids, config)  # the untrained model: about ln(vocab_size)
     start = time.perf_counter()

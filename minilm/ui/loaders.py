@@ -1,6 +1,6 @@
 """What all visitors share, read-only, each loaded once in the background: Gemma's tokenizer (the
 registry's), the neighbour index over its 262,144 embeddings, the whole Gemma model, and the Train
-tab's default training step compiled (`minilm.lm.compiled`; runs are eager until it is ready).
+tab's default training step compiled (`minilm.lm.compiled`; a default run started sooner waits for it).
 
 `LOADER.ready()` gives the value or raises the one "still loading" problem (a failure once, then
 it tries again); `report_on_console()` prints the progress of all four where the app was
@@ -30,16 +30,16 @@ def _gemma_model(progress):
 
 
 def _training_step(progress):
-    from minilm.lm.compiled import warm
-    from minilm.lm.settings import TrainSettings
+    from minilm.lm.compiled import default_model_config, enabled, warm
 
+    if not enabled():
+        raise RuntimeError("MINILM_COMPILE=0: training steps run eagerly")
     try:
         NEIGHBOURS.wait()  # first what a visitor's first page needs: compiling keeps both cores busy
     except Problem:
         pass  # the index failed: compile all the same
     progress("stage_compiling_step")
-    settings = TrainSettings()  # the Train tab's defaults: the shape most runs have
-    compiled = warm(settings.config().model_config(settings.vocab_size())).result()
+    compiled = warm(default_model_config()).result()  # a default run started before this waits for it
     if compiled is None:
         raise RuntimeError("torch.compile failed (see the warning above); training steps run eagerly")
     return compiled

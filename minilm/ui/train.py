@@ -115,6 +115,10 @@ def train_view(request: gr.Request = None, **values):
         yield problem(err, lang), gr.update(), gr.update()
         return
     try:
+        from minilm.lm.compiled import will_wait
+
+        if will_wait(settings.config().model_config(settings.vocab_size())):  # the app started moments ago
+            yield say("train_compiling", lang), gr.update(), gr.update()
         yield from _stream(runs, settings, split, lang)
     finally:
         STOPS.end(session, flag)

@@ -96,6 +96,30 @@ def test_a_bad_setting_is_one_message(settings, english, turkish):
         assert chart == {"__type__": "update"} and model == {"__type__": "update"}
 
 
+@pytest.mark.parametrize("request_, words", [(None, "Compiling the training step with torch.compile first"),
+                                              (TR, "Önce eğitim adımı torch.compile ile derleniyor")], ids=["en", "tr"])
+def test_a_default_run_waiting_for_its_compiled_step_says_so_first(monkeypatch, request_, words):
+    """A visitor who trains the default shape while the app is still compiling it reads why nothing moves yet;
+    if compiling then fails, the run goes on with eager steps."""
+    from concurrent.futures import Future
+
+    from minilm.lm import compiled
+    from minilm.lm.settings import Trained
+
+    job = Future()  # compiling, not done
+    monkeypatch.setitem(compiled._JOBS, compiled.shape(compiled.default_model_config()), job)
+    monkeypatch.delenv("MINILM_COMPILE", raising=False)
+    run = tab.train_view(request_, **{**FIELDS, "n_blocks": 2.0, "embedding_dim": 64.0, "steps": 2.0})
+    status, chart, model = next(run)
+    assert status.startswith(words) and chart == {"__type__": "update"} and model == {"__type__": "update"}
+    job.set_result(None)  # compiling failed
+    updates = list(run)
+    assert len(updates) == 3 and isinstance(updates[-1][2], Trained)  # steps 0, 1, 2: trained all the same
+    assert not any(words in u[0] for u in updates)
+    other = list(tab.train_view(request_, **{**FIELDS, "steps": 2.0}))  # another shape never waits: no such line
+    assert len(other) == 3 and not any(words in u[0] for u in other)
+
+
 @pytest.mark.parametrize("context_length, stride", [(8, 8), (12, 12), (16, 5)], ids=["8-8", "12-12", "overlap"])
 def test_the_window_line_counts_the_seeds_windows(context_length, stride):
     """The line before a run: the seed's make_windows over the corpus stream gives the count, and the

@@ -1,6 +1,7 @@
-"""The compiled training step (`minilm.lm.compiled`): runs with it follow the eager runs up to float
-rounding, are bitwise the same from run to run and at any thread count, never compile in the middle of
-a run, and fall back to eager steps, with a clear message, when compiling fails.
+"""The compiled training step (`minilm.lm.compiled`): the default shape's runs use it and follow the eager
+runs up to float rounding, are bitwise the same from run to run and at any thread count, never compile in
+the middle of a run; other shapes, `MINILM_COMPILE=0` and a failed compilation run eagerly, the last with
+a clear message.
 
 Compiled once here for the Train tab's default shape (~20 s on a machine's first run, a few seconds from
 inductor's on-disk cache): the shape the app compiles at startup.
@@ -57,7 +58,7 @@ def counted(step, monkeypatch):
 
 
 def eager(monkeypatch):
-    monkeypatch.setattr(compiled, "_JOBS", {})
+    monkeypatch.setenv("MINILM_COMPILE", "0")
 
 
 def losses(events):
@@ -123,20 +124,23 @@ def test_one_compilation_serves_every_context_length_and_batch_size(ids, counted
 
 
 def test_other_shapes_and_a_failed_compilation_run_eagerly(ids, monkeypatch, caplog):
+    small = TrainConfig(n_blocks=1, embedding_dim=32, **SHORT).model_config(1024)
+    assert compiled.step_function(small) is None and compiled.shape(small) not in compiled._JOBS  # never compiled
+    assert compiled.warm(ModelConfig(1024, dropout=0.1)).result() is None  # random numbers: never compiled
+
+    config = TrainConfig(**SHORT)
     eager(monkeypatch)
-    small = TrainConfig(n_blocks=1, embedding_dim=32, **SHORT)
-    reference = losses(train(ids, 1024, small))
-    assert compiled.compiled_loss(small.model_config(1024)) is None  # never warmed
+    reference = losses(train(ids, 1024, config))
+    monkeypatch.delenv("MINILM_COMPILE")
 
     def no_compiler(*args, **kwargs):
         raise RuntimeError("InvalidCxxCompiler: no working C++ compiler found")
 
+    monkeypatch.setattr(compiled, "_JOBS", {})  # nothing compiled yet: this run compiles first
     monkeypatch.setattr(compiled.torch, "compile", no_compiler)
-    assert compiled.warm(small.model_config(1024)).result() is None
+    assert losses(train(ids, 1024, config)) == reference  # compiling failed: the steps ran eagerly
     assert "compiling failed: InvalidCxxCompiler" in caplog.text
-    assert compiled.compiled_loss(small.model_config(1024)) is None
-    assert losses(train(ids, 1024, small)) == reference
-    assert compiled.warm(ModelConfig(1024, dropout=0.1)).result() is None  # random numbers: never compiled
+    assert compiled.step_function(config.model_config(1024)) is None
 
 
 def test_the_apps_loader_compiles_the_default_shape(step, monkeypatch):
@@ -146,17 +150,21 @@ def test_the_apps_loader_compiles_the_default_shape(step, monkeypatch):
     settings = TrainSettings()
     loader = BackgroundLoader(loaders._training_step, what="what_training_step")  # as loaders.TRAINING_STEP
     assert loader.wait(timeout=600) is step  # the one the fixture compiled: same shape
-    assert compiled.compiled_loss(settings.config().model_config(settings.vocab_size())) is step
+    assert compiled.step_function(settings.config().model_config(settings.vocab_size())) is step
 
 
 def test_the_apps_loader_says_when_compiling_failed(monkeypatch):
     from minilm.ui import loaders
 
-    eager(monkeypatch)
+    monkeypatch.setattr(compiled, "_JOBS", {})
     monkeypatch.setattr(loaders, "NEIGHBOURS", BackgroundLoader(lambda progress: "index"))
     monkeypatch.setattr(compiled.torch, "compile", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("no g++")))
-    loader = BackgroundLoader(loaders._training_step, what="what_training_step")
-    with pytest.raises(Problem) as failed:
-        loader.wait(timeout=60)
-    assert "the compiled training step could not be loaded" in str(failed.value)
-    assert "training steps run eagerly" in str(failed.value)
+    for disabled in (False, True):
+        if disabled:
+            eager(monkeypatch)
+        loader = BackgroundLoader(loaders._training_step, what="what_training_step")
+        with pytest.raises(Problem) as failed:
+            loader.wait(timeout=60)
+        assert "the compiled training step could not be loaded" in str(failed.value)
+        assert "training steps run eagerly" in str(failed.value)
+        assert ("MINILM_COMPILE=0" in str(failed.value)) is disabled
