@@ -35,7 +35,7 @@ from torch.nn import functional as F
 
 from minilm.lm.model import TinyLM
 from minilm.lm.settings import ModelConfig
-from minilm.lm.threads import usable_threads
+from minilm.lm.threads import threads_agree, usable_threads
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +104,7 @@ def default_model_config() -> ModelConfig:
 
 def compiled_threads() -> range:
     """The thread counts `warm` compiles for: those `minilm.lm.threads.ThreadChooser` may pick."""
-    return range(1, usable_threads() + 1)
+    return range(1, (usable_threads() if threads_agree() else 1) + 1)
 
 
 def forget() -> None:

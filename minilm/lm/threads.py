@@ -8,7 +8,7 @@ loaded machine pays little for probing. A probe step `hopeless` x slower than th
 loses at once; 2 threads slowing down by `slower` (load arrived) probe 1 at once. A probe of 2 threads
 is skipped (and counts as lost) when /proc/stat says the other core was busy during the last `window`
 steps: its first step alone can cost 10-30 steps' time under load. Results do not depend on the choice
-(`minilm.lm.model.LayerNorm`). Not here: inter-op threads, more than 2 threads.
+(`minilm.lm.model.LayerNorm`, and MKL's strict mode: `threads_agree`). Not here: inter-op threads, more than 2 threads.
 
     >>> usable_threads() in (1, 2), ThreadChooser(max_threads=1).threads
     (True, 1)
@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import statistics
 import time
+from functools import lru_cache
 
 import torch
 
@@ -30,6 +31,25 @@ def usable_threads() -> int:
     except AttributeError:  # not Linux
         cores = os.cpu_count() or 1
     return max(1, min(2, cores))
+
+
+@lru_cache(maxsize=1)
+def threads_agree() -> bool:
+    """Whether a matrix product gives the same bits at 1 and 2 threads here: the LM head's input gradient at the
+    Train tab's default size, a sum over 1,024 terms. True with MKL's strict CNR mode (`import minilm` asks for it
+    before torch's first product); False where the BLAS splits such sums between threads (MKL without it on some
+    CPUs, or asked too late), and then `ThreadChooser` keeps one thread, so runs stay reproducible."""
+    generator = torch.Generator().manual_seed(0)
+    a, b = torch.randn(384, 1024, generator=generator), torch.randn(1024, 64, generator=generator)
+    before = torch.get_num_threads()
+    try:
+        products = []
+        for threads in (1, 2):
+            torch.set_num_threads(threads)
+            products.append(a @ b)
+    finally:
+        torch.set_num_threads(before)
+    return torch.equal(*products)
 
 
 class IdleCores:
@@ -73,7 +93,9 @@ class ThreadChooser:
 
     def __init__(self, *, max_threads: int | None = None, window: int = 8, gap: int = 100, max_gap: int = 3200,
                  slower: float = 1.5, hopeless: float = 2.0, clock=time.perf_counter, idle_cores="proc"):
-        self.max_threads = usable_threads() if max_threads is None else max_threads
+        if max_threads is None:  # 2 threads on 2 cores, unless they would change the losses' last digits
+            max_threads = usable_threads() if threads_agree() else 1
+        self.max_threads = max_threads
         self.window, self.base_gap, self.max_gap, self.clock = window, gap, max_gap, clock
         self.slower, self.hopeless = slower, hopeless
         self.idle_cores = IdleCores() if idle_cores == "proc" else idle_cores

@@ -3,6 +3,8 @@ faster of 1 and 2 threads from its step times (a fake clock here: no timing in t
 probes, follows load as it comes and goes, and `train` gives the caller its thread count back."""
 
 import itertools
+import subprocess
+import sys
 
 import pytest
 import torch
@@ -192,6 +194,51 @@ def test_one_usable_core_means_one_thread(monkeypatch):
     assert drive(chooser, clock, lambda n: QUIET, 300) == [1] * 300
     monkeypatch.setattr(threads_module.os, "sched_getaffinity", lambda pid: set(range(8)), raising=False)
     assert usable_threads() == 2  # more threads would only spin
+
+
+# A fresh process: MKL reads MKL_CBWR at its first product. The sum over 1,024 terms is the LM head's input gradient.
+PRODUCTS = """
+import os
+{first}
+import torch
+import minilm
+from minilm.lm.threads import ThreadChooser, threads_agree
+g = torch.Generator().manual_seed(1)
+a, b = torch.randn(384, 1024, generator=g), torch.randn(1024, 64, generator=g)
+products = []
+for n in (1, 2):
+    torch.set_num_threads(n)
+    products.append(a @ b)
+print(os.environ.get("MKL_CBWR"), torch.equal(*products), threads_agree(), ThreadChooser(idle_cores=None).max_threads)
+"""
+
+
+def products(first=""):
+    done = subprocess.run([sys.executable, "-c", PRODUCTS.format(first=first)], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+@pytest.mark.skipif(usable_threads() < 2, reason="one core: nothing to compare")
+def test_import_minilm_makes_products_the_same_at_1_and_2_threads():
+    """MKL splits long sums between threads on some CPUs (an AVX-512 Xeon with AMX: every training step's
+    gradients differed at 2 threads); `import minilm` asks MKL for its strict mode before torch's first product.
+    A value the caller set is kept; with MKL's ordinary mode (on that Xeon: the products differ) the chooser keeps
+    1 thread exactly when 2 would change the sums."""
+    assert products() == ["AUTO,STRICT", "True", "True", "2"]
+    assert products(first="os.environ['MKL_CBWR'] = 'AVX2,STRICT'") == ["AVX2,STRICT", "True", "True", "2"]
+    ordinary = products(first="os.environ['MKL_CBWR'] = 'AUTO'")
+    assert ordinary[0] == "AUTO" and ordinary[1] == ordinary[2]
+    assert ordinary[3] == ("2" if ordinary[1] == "True" else "1")
+
+
+def test_one_thread_where_two_threads_would_change_the_sums(monkeypatch):
+    monkeypatch.setattr(threads_module, "usable_threads", lambda: 2)
+    monkeypatch.setattr(threads_module, "threads_agree", lambda: False)
+    clock = FakeClock()
+    chooser = ThreadChooser(clock=clock, idle_cores=None)
+    assert drive(chooser, clock, lambda n: QUIET, 300) == [1] * 300  # two threads never probed, though faster
 
 
 def test_no_probe_of_two_threads_while_proc_stat_says_the_other_core_is_busy():
