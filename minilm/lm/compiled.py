@@ -75,17 +75,18 @@ def warm(config: ModelConfig) -> Future:
 
 def step_function(config: ModelConfig) -> Callable | None:
     """The compiled `block_loss` for the default shape (waiting for `warm` if it is compiling), else None: run eagerly."""
-    if not enabled() or shape(config) != shape(default_model_config()):
-        return None
-    return warm(config).result()
+    return warm(config).result() if _compiled(config) else None
 
 
 def will_wait(config: ModelConfig) -> bool:
     """Whether `step_function(config)` would wait for a compilation now (the caller may say so first)."""
-    if not enabled() or shape(config) != shape(default_model_config()):
-        return False
     job = _JOBS.get(shape(config))
-    return job is None or not job.done()
+    return _compiled(config) and (job is None or not job.done())
+
+
+def _compiled(config: ModelConfig) -> bool:
+    """Whether `config`'s steps run compiled: the default shape, unless `MINILM_COMPILE=0`."""
+    return enabled() and shape(config) == shape(default_model_config())
 
 
 def enabled() -> bool:

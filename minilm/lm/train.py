@@ -97,6 +97,7 @@ def _train(ids, vocab_size, config, stop, chooser):
                                    {"params": [rest.flat], "weight_decay": 0.0}], lr=config.lr, betas=(0.9, 0.95),
                                   fused=True)  # one kernel over each group's one tensor
     loss_fn = step_function(model.config)  # compiled for the default shape (compiling first if need be), else None
+    compiled_counts = compiled_threads() if loss_fn is not None else ()  # the thread counts it was compiled for
     batches = training_batches(ids, config)
     val_loss = evaluate(model, val_ids, config)  # the untrained model: about ln(vocab_size)
     start = time.perf_counter()
@@ -113,7 +114,7 @@ def _train(ids, vocab_size, config, stop, chooser):
             group["lr"] = lr
         model.train()
         target = y if config.shift else x
-        compiled = loss_fn is not None and threads in compiled_threads() and min(x.shape) >= 2
+        compiled = threads in compiled_counts and min(x.shape) >= 2
         loss_t = (loss_fn if compiled else block_loss)(model, model.embed(x), target)
         loss = float(loss_t.detach())
         if not math.isfinite(loss):

@@ -21,16 +21,11 @@ from minilm.lm.settings import ModelConfig, TrainConfig, TrainSettings
 from minilm.lm.threads import HeldThreads
 from minilm.lm.train import train, training_batches
 
+from lm_helpers import Alternating, losses
+
 pytestmark = pytest.mark.slow
 DEFAULT = TrainConfig().model_config(1024)  # the Train tab's default shape (bpe's 1,024 ids)
 SHORT = {"steps": 40, "eval_every": 10, "report_every": 5}
-
-
-@pytest.fixture(autouse=True)
-def keep_threads():
-    before = torch.get_num_threads()
-    yield
-    torch.set_num_threads(before)
 
 
 @pytest.fixture(scope="module")
@@ -59,18 +54,6 @@ def counted(step, monkeypatch):
 
 def eager(monkeypatch):
     monkeypatch.setenv("MINILM_COMPILE", "0")
-
-
-def losses(events):
-    return [(e.step, e.train_loss, e.val_loss, e.val_fresh, e.lr) for e in events]
-
-
-class Alternating(HeldThreads):
-    """1, 2, 1, 2, ... threads, one step each."""
-
-    def start_step(self):
-        self.threads = 3 - self.threads
-        return super().start_step()
 
 
 def batch_shapes(ids, config):

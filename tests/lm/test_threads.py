@@ -19,20 +19,12 @@ from minilm.lm.settings import MAX_BATCH, MAX_CONTEXT, MAX_EMBEDDING_DIM, TrainC
 from minilm.lm.threads import HeldThreads, ThreadChooser, usable_threads
 from minilm.lm.train import train
 
+from lm_helpers import Alternating, losses
+
 SMALL = {"n_blocks": 2, "embedding_dim": 32, "context_length": 16, "stride": 8, "batch_size": 16, "eval_every": 7,
          "report_every": 3}
 QUIET = {1: 0.010, 2: 0.007}  # seconds a step: 2 threads faster
 LOADED = {1: 0.010, 2: 0.050}  # another process on the second core: 2 threads spin and wait
-
-
-@pytest.fixture(autouse=True)
-def keep_threads():
-    """Every test here may switch torch's thread count; the session's (one, as the app) comes back."""
-    before = torch.get_num_threads()
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 @pytest.fixture(scope="module")
@@ -117,18 +109,6 @@ def test_one_step_is_bitwise_the_same_at_1_and_2_threads(sizes):
 
 
 Fixed = HeldThreads  # a chooser that always picks `threads`
-
-
-class Alternating(Fixed):
-    """A chooser that switches at every step: 2, 1, 2, 1, ..."""
-
-    def start_step(self):
-        self.threads = 3 - self.threads
-        return super().start_step()
-
-
-def losses(events):
-    return [(e.step, e.train_loss, e.val_loss, e.val_fresh, e.lr) for e in events]
 
 
 def test_runs_are_bitwise_the_same_whatever_the_thread_counts(ids):
